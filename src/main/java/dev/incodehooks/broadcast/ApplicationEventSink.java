@@ -1,0 +1,28 @@
+package dev.incodehooks.broadcast;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+import dev.incodehooks.event.WebhookEvent;
+
+/**
+ * Publishes each event as a Spring application event, for beans that extend the service with
+ * {@code @EventListener void on(WebhookEvent event)}. A listener that throws fails this sink only.
+ */
+class ApplicationEventSink implements EventSink {
+
+    private final ApplicationEventPublisher publisher;
+
+    ApplicationEventSink(ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    @Override
+    public String name() {
+        return "in-process";
+    }
+
+    @Override
+    public void deliver(WebhookEvent event) {
+        this.publisher.publishEvent(event);
+    }
+}

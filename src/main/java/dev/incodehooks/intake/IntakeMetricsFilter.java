@@ -1,0 +1,98 @@
+package dev.incodehooks.intake;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Counts and times every request on the webhook paths, accepted or rejected, wherever it was rejected:
+ * {@code webhooks.intake.requests{type,outcome,reason}} and {@code webhooks.intake.latency{type,outcome}}.
+ * Tags stay low-cardinality: an undeclared path is {@code type=unknown}.
+ */
+class IntakeMetricsFilter extends OncePerRequestFilter {
+
+    private static final String REASON = IntakeMetricsFilter.class.getName() + ".reason";
+
+    private final WebhookTypes types;
+
+    private final MeterProvider<Counter> requests;
+
+    private final MeterProvider<Timer> latency;
+
+    IntakeMetricsFilter(WebhookTypes types, MeterRegistry registry) {
+        this.types = types;
+        this.requests = Counter.builder("webhooks.intake.requests")
+            .description("Webhook requests by type, outcome and reason")
+            .withRegistry(registry);
+        this.latency = Timer.builder("webhooks.intake.latency")
+            .description("Time to answer a webhook request")
+            .withRegistry(registry);
+    }
+
+    /** Records why a request was rejected, for the {@code reason} tag. */
+    static void reason(HttpServletRequest request, String reason) {
+        request.setAttribute(REASON, reason);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
+            throws ServletException, IOException {
+        long start = System.nanoTime();
+        int status = 500;
+        try {
+            filterChain.doFilter(request, response);
+            status = response.getStatus();
+        }
+        finally {
+            String type = type(request);
+            String outcome = outcome(status);
+            String reason = (request.getAttribute(REASON) instanceof String given) ? given : reason(status);
+            this.requests.withTags("type", type, "outcome", outcome, "reason", reason).increment();
+            this.latency.withTags("type", type, "outcome", outcome)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private String type(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.startsWith(WebhookController.PATH_PREFIX)) {
+            String name = path.substring(WebhookController.PATH_PREFIX.length());
+            if (this.types.find(name).isPresent()) {
+                return name;
+            }
+        }
+        return "unknown";
+    }
+
+    private static String outcome(int status) {
+        if (status < 300) {
+            return "accepted";
+        }
+        return (status == 503) ? "unavailable" : "rejected";
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200, 204 -> "none";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden-source";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 413 -> "too-large";
+            case 415 -> "unsupported-media-type";
+            case 400 -> "bad-request";
+            case 503 -> "unavailable";
+            default -> "status-" + (status / 100) + "xx";
+        };
+    }
+}

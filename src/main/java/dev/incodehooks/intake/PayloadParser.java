@@ -1,0 +1,87 @@
+package dev.incodehooks.intake;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+
+import dev.incodehooks.event.WebhookType;
+
+/**
+ * Checks a body strictly and reads the few fields routing needs, streaming, without building a tree:
+ * one JSON object, no duplicate keys at any depth, at most {@value #MAX_DEPTH} levels deep, nothing after
+ * it, and a string interview id. Every other field is kept as sent, unknown ones included.
+ */
+final class PayloadParser {
+
+    static final int MAX_DEPTH = 32;
+
+    private static final int MAX_ID_LENGTH = 256;
+
+    private final JsonFactory factory = JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+        .build();
+
+    /** The fields of a payload that routing needs. */
+    record Fields(String interviewId, @Nullable String status) {
+    }
+
+    Fields parse(byte[] body, WebhookType type) {
+        try (JsonParser parser = this.factory.createParser(ObjectReadContext.empty(), body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw WebhookRejectedException.badRequest("not-an-object", "The body must be a JSON object.");
+            }
+            String[] ids = new String[type.idFields().size()];
+            String status = null;
+            String name;
+            while ((name = parser.nextName()) != null) {
+                JsonToken value = parser.nextToken();
+                int idIndex = type.idFields().indexOf(name);
+                if (idIndex >= 0) {
+                    ids[idIndex] = interviewId(name, value, parser);
+                }
+                else if (name.equals(type.statusField()) && value == JsonToken.VALUE_STRING) {
+                    status = parser.getString();
+                }
+                parser.skipChildren();
+            }
+            if (parser.nextToken() != null) {
+                throw WebhookRejectedException.badRequest("malformed-json",
+                        "The body must hold one JSON object and nothing after it.");
+            }
+            for (String id : ids) {
+                if (id != null) {
+                    return new Fields(id, status);
+                }
+            }
+            throw WebhookRejectedException.badRequest("missing-interview-id",
+                    "The body has no interview id (field " + String.join(" or ", type.idFields()) + ").");
+        }
+        catch (StreamConstraintsException ex) {
+            throw WebhookRejectedException.badRequest("too-deep",
+                    "The body is nested deeper than " + MAX_DEPTH + " levels.");
+        }
+        catch (JacksonException ex) {
+            // Jackson reports duplicates only through its message; the detail never echoes the body.
+            if (String.valueOf(ex.getOriginalMessage()).startsWith("Duplicate")) {
+                throw WebhookRejectedException.badRequest("duplicate-key", "The body repeats a key in one object.");
+            }
+            throw WebhookRejectedException.badRequest("malformed-json", "The body is not well-formed JSON.");
+        }
+    }
+
+    private static String interviewId(String name, JsonToken value, JsonParser parser) {
+        String id = (value == JsonToken.VALUE_STRING) ? parser.getString().strip() : "";
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
+            throw WebhookRejectedException.badRequest("missing-interview-id",
+                    "Field " + name + " must be a non-empty string of at most " + MAX_ID_LENGTH + " characters.");
+        }
+        return id;
+    }
+}

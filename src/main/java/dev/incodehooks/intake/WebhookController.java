@@ -1,0 +1,124 @@
+package dev.incodehooks.intake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.incodehooks.event.WebhookEvent;
+import dev.incodehooks.event.WebhookType;
+import dev.incodehooks.inbox.Inbox;
+import dev.incodehooks.intake.IntakeProperties.ResponseMode;
+import dev.incodehooks.security.ClientAddress;
+
+/**
+ * The URL Incode calls: checks the body, hands the event to the inbox, and answers the way Incode
+ * counts as success only once the inbox has taken it.
+ */
+@RestController
+class WebhookController {
+
+    static final String PATH_PREFIX = "/webhooks/incode/";
+
+    private static final Logger logger = LoggerFactory.getLogger(WebhookController.class);
+
+    private static final byte[] SUCCESS = "{\"success\":true}".getBytes(StandardCharsets.UTF_8);
+
+    /** What Incode documents for the INE-scraping webhook: the string "true". */
+    private static final byte[] LEGACY_SUCCESS = "{\"success\":\"true\"}".getBytes(StandardCharsets.UTF_8);
+
+    private final WebhookTypes types;
+
+    private final PayloadParser parser = new PayloadParser();
+
+    private final Inbox inbox;
+
+    private final ResponseMode responseMode;
+
+    private final int maxBodySize;
+
+    private final Clock clock;
+
+    WebhookController(WebhookTypes types, Inbox inbox, IntakeProperties properties, Clock clock) {
+        this.types = types;
+        this.inbox = inbox;
+        this.responseMode = properties.response();
+        this.maxBodySize = (int) properties.maxBodySize().toBytes();
+        this.clock = clock;
+    }
+
+    @PostMapping(PATH_PREFIX + "{name}")
+    ResponseEntity<byte[]> receive(@PathVariable String name, HttpServletRequest request) throws IOException {
+        WebhookType type = this.types.find(name)
+            .orElseThrow(() -> new WebhookRejectedException(HttpStatus.NOT_FOUND, "unknown-type",
+                    "No webhook type is configured at this path."));
+        requireJson(request.getContentType());
+        byte[] body = readBody(request);
+        PayloadParser.Fields fields = this.parser.parse(body, type);
+        WebhookEvent event = new WebhookEvent(UUID.randomUUID(), type.name(), fields.interviewId(), fields.status(),
+                this.clock.instant(), ClientAddress.of(request), body);
+        this.inbox.accept(event);
+        logger.debug("Accepted {} event {} for interview {}", event.type(), event.id(), event.interviewId());
+        return answer(type);
+    }
+
+    private ResponseEntity<byte[]> answer(WebhookType type) {
+        if (this.responseMode == ResponseMode.NO_CONTENT) {
+            return ResponseEntity.noContent().build();
+        }
+        return ResponseEntity.ok()
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(type.legacySuccess() ? LEGACY_SUCCESS : SUCCESS);
+    }
+
+    private static void requireJson(@Nullable String contentType) {
+        if (contentType == null || !isJson(contentType)) {
+            throw new WebhookRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                    "The body must be sent as application/json.");
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return MediaType.APPLICATION_JSON.isCompatibleWith(type) && !type.isWildcardSubtype()
+                    || "json".equals(type.getSubtypeSuffix()) && "application".equals(type.getType());
+        }
+        catch (InvalidMediaTypeException ex) {
+            return false;
+        }
+    }
+
+    /** Reads at most the configured size plus one byte, so a chunked body cannot grow past the limit. */
+    private byte[] readBody(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() > this.maxBodySize) {
+            throw tooLarge();
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes(this.maxBodySize + 1);
+            if (body.length > this.maxBodySize) {
+                throw tooLarge();
+            }
+            return body;
+        }
+    }
+
+    private WebhookRejectedException tooLarge() {
+        return new WebhookRejectedException(HttpStatus.CONTENT_TOO_LARGE, "too-large",
+                "The body is larger than " + this.maxBodySize + " bytes.");
+    }
+}
