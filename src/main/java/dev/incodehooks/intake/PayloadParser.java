@@ -34,7 +34,11 @@ final class PayloadParser {
 
     Fields parse(byte[] body, WebhookType type) {
         try (JsonParser parser = this.factory.createParser(ObjectReadContext.empty(), body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw WebhookRejectedException.badRequest("malformed-json", "The body is empty.");
+            }
+            if (first != JsonToken.START_OBJECT) {
                 throw WebhookRejectedException.badRequest("not-an-object", "The body must be a JSON object.");
             }
             String[] ids = new String[type.idFields().size()];

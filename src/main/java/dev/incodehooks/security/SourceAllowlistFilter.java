@@ -45,7 +45,7 @@ class SourceAllowlistFilter extends OncePerRequestFilter {
         String address = client.get().getHostAddress();
         if (!this.allowedSources.contains(client.get())) {
             logger.debug("Rejected webhook from {} (peer {}): source not allowed", address, request.getRemoteAddr());
-            ProblemResponse.write(response, HttpStatus.FORBIDDEN, "Requests from this source address are not allowed.",
+            ProblemResponse.write(response, HttpStatus.FORBIDDEN, "This source address is not allowed.",
                     request.getRequestURI());
             return;
         }

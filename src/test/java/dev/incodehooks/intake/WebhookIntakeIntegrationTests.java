@@ -1,0 +1,332 @@
+package dev.incodehooks.intake;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+
+import dev.incodehooks.IncodePayloads;
+import dev.incodehooks.RawHttp;
+import dev.incodehooks.WebhookReceived;
+import dev.incodehooks.event.WebhookEvent;
+
+import static dev.incodehooks.IncodePayloads.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The HTTP contract, row by row, through a real Tomcat on a random port.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
+                "webhooks.security.required-headers[X-Incode-Secret]=old-secret,new-secret",
+                "webhooks.types.video-selfie.id-field=interviewId" })
+class WebhookIntakeIntegrationTests {
+
+    static final List<String> STATUSES = with(IncodePayloads.ONBOARDING_STATUSES, "SOME_STATUS_ADDED_NEXT_YEAR");
+
+    private static final String ONBOARDING = "/webhooks/incode/onboarding-status";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Autowired
+    WebhookReceived received;
+
+    @Autowired
+    MeterRegistry registry;
+
+    @ParameterizedTest
+    @FieldSource("STATUSES")
+    void acceptsEveryOnboardingStatusAndPassesTheBodyOn(String status) throws Exception {
+        String interviewId = IncodePayloads.interviewId();
+        byte[] body = IncodePayloads.onboarding(interviewId, status);
+        HttpResponse<String> response = post(ONBOARDING, "application/json", body, "X-Incode-Secret", "new-secret");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(response.body()).isEqualTo("{\"success\":true}");
+        WebhookEvent event = this.received.next();
+        assertThat(event.type()).isEqualTo("onboarding-status");
+        assertThat(event.interviewId()).isEqualTo(interviewId);
+        assertThat(event.status()).isEqualTo(status);
+        assertThat(event.sourceAddress()).isEqualTo("127.0.0.1");
+        assertThat(event.body()).isEqualTo(body);
+    }
+
+    @Test
+    void keepsUnknownFieldsByteForByte() throws Exception {
+        byte[] body = utf8("{ \"interviewId\" : \"64f1c0ffee0000000000beef\", \"newField\": {\"x\": [1, 2.50, null]},"
+                + " \"emoji\": \"\u00e9\u263a\" }\n");
+        assertThat(post(ONBOARDING, "application/json; charset=utf-8", body).statusCode()).isEqualTo(200);
+        assertThat(this.received.next().body()).isEqualTo(body);
+    }
+
+    @Test
+    void answersIneWithTheStringTrueAsIncodeDocuments() throws Exception {
+        String interviewId = IncodePayloads.interviewId();
+        for (String status : List.of("IN_PROGRESS", "FINISHED")) {
+            HttpResponse<String> response = post("/webhooks/incode/ine-scraping", "application/json",
+                    IncodePayloads.ineScraping(interviewId, status));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+            assertThat(response.body()).isEqualTo("{\"success\":\"true\"}");
+            WebhookEvent event = this.received.next();
+            assertThat(event.type()).isEqualTo("ine-scraping");
+            assertThat(event.interviewId()).isEqualTo(interviewId);
+            assertThat(event.status()).isEqualTo(status);
+        }
+    }
+
+    @Test
+    void acceptsDeclaredExtraType() throws Exception {
+        String interviewId = IncodePayloads.interviewId();
+        HttpResponse<String> response = post("/webhooks/incode/video-selfie", "application/json",
+                IncodePayloads.videoSelfie(interviewId));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"success\":true}");
+        WebhookEvent event = this.received.next();
+        assertThat(event.type()).isEqualTo("video-selfie");
+        assertThat(event.interviewId()).isEqualTo(interviewId);
+    }
+
+    @Test
+    void rejectsUndeclaredTypeWithNotFound() throws Exception {
+        assertRejected(post("/webhooks/incode/face-authentication", "application/json",
+                IncodePayloads.onboardingFinished()), 404, "unknown", "unknown-type");
+    }
+
+    @Test
+    void acceptsEitherSecretDuringRotation() throws Exception {
+        for (String secret : List.of("old-secret", "new-secret")) {
+            assertThat(post(ONBOARDING, "application/json", IncodePayloads.onboardingFinished(), "X-Incode-Secret",
+                    secret)
+                .statusCode()).isEqualTo(200);
+            this.received.next();
+        }
+        assertThat(post(ONBOARDING, "application/json", IncodePayloads.onboardingFinished(), "x-incode-secret",
+                "new-secret")
+            .statusCode()).as("header names are case-insensitive").isEqualTo(200);
+        this.received.next();
+    }
+
+    @Test
+    void rejectsWrongOrMissingSecret() throws Exception {
+        HttpResponse<String> wrong = post(ONBOARDING, "application/json", IncodePayloads.onboardingFinished(),
+                "X-Incode-Secret", "retired-secret");
+        assertRejected(wrong, 401, "onboarding-status", "unauthorized");
+        assertThat(wrong.body()).doesNotContain("retired-secret").doesNotContain("old-secret");
+        HttpResponse<String> missing = send(HttpRequest.newBuilder(uri(ONBOARDING))
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofByteArray(IncodePayloads.onboardingFinished())));
+        assertRejected(missing, 401, "onboarding-status", "unauthorized");
+    }
+
+    @Test
+    void rejectsRepeatedSecretHeader() throws Exception {
+        RawHttp.Response response = RawHttp.from("127.0.0.1", this.port)
+            .send("POST", ONBOARDING, List.of("Content-Type: application/json", "X-Incode-Secret: guess",
+                    "X-Incode-Secret: new-secret"), IncodePayloads.onboardingFinished());
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.bodyText()).contains("more than once");
+    }
+
+    @Test
+    void rejectsSourceOutsideAllowlist() throws Exception {
+        double before = count("onboarding-status", "rejected", "forbidden-source");
+        RawHttp.Response response = RawHttp.from("127.0.0.5", this.port)
+            .send("POST", ONBOARDING, List.of("Content-Type: application/json", "X-Incode-Secret: new-secret"),
+                    IncodePayloads.onboardingFinished());
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(count("onboarding-status", "rejected", "forbidden-source")).isEqualTo(before + 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "text/plain", "application/x-www-form-urlencoded", "application/xml", "nonsense" })
+    void rejectsBodiesThatAreNotJson(String contentType) throws Exception {
+        assertRejected(post(ONBOARDING, contentType, IncodePayloads.onboardingFinished()), 415, "onboarding-status",
+                "unsupported-media-type");
+    }
+
+    @Test
+    void rejectsBodyWithoutContentType() throws Exception {
+        RawHttp.Response response = RawHttp.from("127.0.0.1", this.port)
+            .send("POST", ONBOARDING, List.of("X-Incode-Secret: new-secret"), IncodePayloads.onboardingFinished());
+        assertThat(response.status()).isEqualTo(415);
+        assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
+    }
+
+    @Test
+    void rejectsBodyOverTheLimit() throws Exception {
+        assertRejected(post(ONBOARDING, "application/json", oversizedBody()), 413, "onboarding-status", "too-large");
+    }
+
+    @Test
+    void rejectsChunkedBodyOverTheLimit() throws Exception {
+        double before = count("onboarding-status", "rejected", "too-large");
+        RawHttp.Response response = RawHttp.from("127.0.0.1", this.port)
+            .sendChunked(ONBOARDING, List.of("Content-Type: application/json", "X-Incode-Secret: new-secret"),
+                    oversizedBody(), 8192);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(count("onboarding-status", "rejected", "too-large")).isEqualTo(before + 1);
+        assertNothingWasBroadcast();
+    }
+
+    @Test
+    void acceptsChunkedBodyWithinTheLimit() throws Exception {
+        byte[] body = IncodePayloads.onboardingFinished();
+        RawHttp.Response response = RawHttp.from("127.0.0.1", this.port)
+            .sendChunked(ONBOARDING, List.of("Content-Type: application/json", "X-Incode-Secret: new-secret"), body,
+                    7);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.bodyText()).isEqualTo("{\"success\":true}");
+        assertThat(this.received.next().body()).isEqualTo(body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "{\"interviewId\":\"a\"", "[{\"interviewId\":\"a\"}]",
+            "{\"interviewId\":\"a\",\"interviewId\":\"b\"}", "{\"onboardingStatus\":\"ONBOARDING_FINISHED\"}", "",
+            "{\"interviewId\":\"a\",\"deep\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}" })
+    void rejectsBadJsonAndChangesNothing(String body) throws Exception {
+        HttpResponse<String> response = post(ONBOARDING, "application/json", utf8(body));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(response.body()).contains("\"status\":400");
+        assertNothingWasBroadcast();
+    }
+
+    @Test
+    void countsEachBadRequestReason() throws Exception {
+        double before = count("onboarding-status", "rejected", "duplicate-key");
+        post(ONBOARDING, "application/json", utf8("{\"interviewId\":\"a\",\"x\":{\"k\":1,\"k\":1}}"));
+        assertThat(count("onboarding-status", "rejected", "duplicate-key")).isEqualTo(before + 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "GET", "PUT", "DELETE", "PATCH" })
+    void rejectsOtherMethods(String method) throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(ONBOARDING))
+            .header("X-Incode-Secret", "new-secret")
+            .header("Content-Type", "application/json")
+            .method(method, BodyPublishers.ofByteArray(IncodePayloads.onboardingFinished())));
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).contains("POST");
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+    }
+
+    @Test
+    void servesMetricsAndHealthOnTheManagementPortOnly() throws Exception {
+        post(ONBOARDING, "application/json", IncodePayloads.onboardingFinished());
+        this.received.next();
+        HttpResponse<String> metrics = this.http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/prometheus"))
+                    .build(),
+                BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+            .contains("webhooks_intake_requests_total{outcome=\"accepted\",reason=\"none\",type=\"onboarding-status\"}")
+            .contains("webhooks_intake_latency_seconds_bucket{outcome=\"accepted\",type=\"onboarding-status\"")
+            .contains("webhooks_broadcast_deliveries_total{outcome=\"delivered\",sink=\"in-process\"}");
+        for (String path : List.of("/actuator/health/liveness", "/actuator/health/readiness", "/actuator/info")) {
+            assertThat(this.http
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + path)).build(),
+                        BodyHandlers.ofString())
+                .statusCode()).as(path).isEqualTo(200);
+        }
+        for (String path : List.of("/actuator/prometheus", "/actuator/health", "/", "/index.html")) {
+            assertThat(this.http.send(HttpRequest.newBuilder(uri(path)).build(), BodyHandlers.ofString()).statusCode())
+                .as(path)
+                .isEqualTo(404);
+        }
+    }
+
+    private void assertRejected(HttpResponse<String> response, int status, String type, String reason) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(response.body()).contains("\"status\":" + status);
+        assertThat(count(type, "rejected", reason)).isPositive();
+    }
+
+    /** A valid request sent after the rejected ones is the next event broadcast: they left no trace. */
+    private void assertNothingWasBroadcast() throws Exception {
+        byte[] marker = IncodePayloads.onboardingFinished();
+        assertThat(post(ONBOARDING, "application/json", marker).statusCode()).isEqualTo(200);
+        assertThat(this.received.next().body()).isEqualTo(marker);
+    }
+
+    private static byte[] oversizedBody() {
+        byte[] padding = new byte[300 * 1024];
+        Arrays.fill(padding, (byte) 'x');
+        return utf8("{\"interviewId\":\"abc\",\"padding\":\"" + new String(padding) + "\"}");
+    }
+
+    private double count(String type, String outcome, String reason) {
+        Counter counter = this.registry.find("webhooks.intake.requests")
+            .tags("type", type, "outcome", outcome, "reason", reason)
+            .counter();
+        return (counter != null) ? counter.count() : 0;
+    }
+
+    private HttpResponse<String> post(String path, String contentType, byte[] body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", contentType)
+            .POST(BodyPublishers.ofByteArray(body));
+        if (headers.length == 0) {
+            request.header("X-Incode-Secret", "new-secret");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return this.http.send(request.build(), BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + this.port + path);
+    }
+
+    private static List<String> with(List<String> list, String extra) {
+        List<String> all = new ArrayList<>(list);
+        all.add(extra);
+        return all;
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Consumer {
+
+        @Bean
+        WebhookReceived webhookReceived() {
+            return new WebhookReceived();
+        }
+    }
+}
