@@ -6,7 +6,8 @@ import dev.incodehooks.event.WebhookEvent;
 
 /**
  * Publishes each event as a Spring application event, for beans that extend the service with
- * {@code @EventListener void on(WebhookEvent event)}. A listener that throws fails this sink only.
+ * {@code @EventListener void on(WebhookEvent event)}. A listener that throws fails the attempt, which is
+ * retried like any other.
  */
 class ApplicationEventSink implements EventSink {
 
@@ -17,12 +18,7 @@ class ApplicationEventSink implements EventSink {
     }
 
     @Override
-    public String name() {
-        return "in-process";
-    }
-
-    @Override
-    public void deliver(WebhookEvent event) {
+    public void deliver(WebhookEvent event, int attempt) {
         this.publisher.publishEvent(event);
     }
 }

@@ -1,33 +1,53 @@
 package dev.incodehooks.broadcast;
 
+import java.time.Clock;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.incodehooks.inbox.MemoryInbox;
+import dev.incodehooks.broadcast.BroadcastProperties.SinkProperties;
+import dev.incodehooks.inbox.JdbcInbox;
 
 /**
- * The broadcaster and the sinks built in.
+ * Builds the configured sinks, their routing and their workers.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(BroadcastProperties.class)
 class BroadcastConfiguration {
 
     @Bean
-    LogSink logSink() {
-        return new LogSink();
+    SinkRouting sinkRouting(BroadcastProperties properties) {
+        return new SinkRouting(properties.sinksInForce());
     }
 
     @Bean
-    ApplicationEventSink applicationEventSink(ApplicationEventPublisher publisher) {
-        return new ApplicationEventSink(publisher);
+    BroadcastMetrics broadcastMetrics(MeterRegistry registry, JdbcInbox inbox, Clock clock,
+            BroadcastProperties properties) {
+        return new BroadcastMetrics(registry, inbox, clock, properties.sinksInForce().keySet());
     }
 
     @Bean
-    Broadcaster broadcaster(MemoryInbox inbox, List<EventSink> sinks, MeterRegistry registry) {
-        return new Broadcaster(inbox, sinks, registry);
+    Broadcaster broadcaster(BroadcastProperties properties, JdbcInbox inbox, Clock clock, BroadcastMetrics metrics,
+            ApplicationEventPublisher publisher) {
+        List<SinkWorker> workers = properties.sinksInForce()
+            .entrySet()
+            .stream()
+            .map((entry) -> new SinkWorker(entry.getKey(), sink(entry.getValue(), publisher), entry.getValue(), inbox,
+                    clock, metrics))
+            .toList();
+        return new Broadcaster(workers, inbox);
+    }
+
+    private static EventSink sink(SinkProperties properties, ApplicationEventPublisher publisher) {
+        return switch (properties.type()) {
+            case LOG -> new LogSink();
+            case IN_PROCESS -> new ApplicationEventSink(publisher);
+            case HTTP -> new HttpSink(properties.url(), properties.headers(), properties.timeout());
+        };
     }
 }

@@ -3,16 +3,14 @@ package dev.incodehooks.broadcast;
 import dev.incodehooks.event.WebhookEvent;
 
 /**
- * One internal destination of accepted events. Declare a bean of this type to add one.
+ * One kind of internal destination (HTTP endpoint, log, in-process listeners). Returning normally means
+ * delivered; throwing means this attempt failed and the delivery is retried.
  */
-public interface EventSink {
-
-    /** Low-cardinality name, used as the {@code sink} tag of metrics and in logs. */
-    String name();
+interface EventSink {
 
     /**
-     * Delivers one event; returning normally means delivered.
-     * @throws Exception when the event could not be delivered
+     * @param event the event, with its original body
+     * @param attempt the number of this attempt, from 1
      */
-    void deliver(WebhookEvent event) throws Exception;
+    void deliver(WebhookEvent event, int attempt) throws Exception;
 }

@@ -13,12 +13,7 @@ class LogSink implements EventSink {
     private static final Logger logger = LoggerFactory.getLogger(LogSink.class);
 
     @Override
-    public String name() {
-        return "log";
-    }
-
-    @Override
-    public void deliver(WebhookEvent event) {
+    public void deliver(WebhookEvent event, int attempt) {
         logger.info("Webhook {} type={} interviewId={} status={}", event.id(), event.type(), event.interviewId(),
                 event.status());
     }

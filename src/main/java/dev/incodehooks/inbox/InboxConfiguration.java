@@ -1,16 +1,55 @@
 package dev.incodehooks.inbox;
 
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The inbox bean.
+ * The inbox beans. The writer is closed after the web server has stopped taking webhooks, and before
+ * the data source closes, so that every queued write is committed.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
+@EnableConfigurationProperties(InboxProperties.class)
 class InboxConfiguration {
 
     @Bean
-    MemoryInbox inbox() {
-        return new MemoryInbox(10_000);
+    static SqliteDirectoryInitializer sqliteDirectoryInitializer() {
+        return new SqliteDirectoryInitializer();
+    }
+
+    @Bean(destroyMethod = "stop")
+    InboxWriter inboxWriter(DataSource dataSource, Clock clock, InboxProperties properties, MeterRegistry registry) {
+        return new InboxWriter(dataSource, clock, properties, registry);
+    }
+
+    @Bean
+    JdbcInbox inbox(InboxWriter writer, JdbcClient jdbc, DeliveryRouting routing, InboxProperties properties) {
+        return new JdbcInbox(writer, jdbc, routing, properties);
+    }
+
+    @Bean
+    InboxAdmin inboxAdmin(JdbcClient jdbc, InboxWriter writer, Clock clock) {
+        return new InboxAdmin(jdbc, writer, clock);
+    }
+
+    @Bean
+    InboxRetention inboxRetention(JdbcClient jdbc, TransactionTemplate transactions, Clock clock,
+            InboxProperties properties) {
+        return new InboxRetention(jdbc, transactions, clock, properties);
+    }
+
+    @Bean
+    InboxHealthIndicator inboxHealthIndicator(InboxWriter writer, InboxProperties properties) {
+        return new InboxHealthIndicator(writer, properties);
     }
 }

@@ -1,7 +1,5 @@
 package dev.incodehooks.intake;
 
-import java.time.Clock;
-
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,11 +18,6 @@ class IntakeConfiguration {
     @Bean
     WebhookTypes webhookTypes(IntakeProperties properties) {
         return new WebhookTypes(properties);
-    }
-
-    @Bean
-    Clock clock() {
-        return Clock.systemUTC();
     }
 
     @Bean

@@ -23,6 +23,8 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
 
     private static final String REASON = IntakeMetricsFilter.class.getName() + ".reason";
 
+    private static final String OUTCOME = IntakeMetricsFilter.class.getName() + ".outcome";
+
     private final WebhookTypes types;
 
     private final MeterProvider<Counter> requests;
@@ -44,6 +46,11 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
         request.setAttribute(REASON, reason);
     }
 
+    /** Records a finer outcome than the status tells, such as {@code duplicate}. */
+    static void outcome(HttpServletRequest request, String outcome) {
+        request.setAttribute(OUTCOME, outcome);
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
             throws ServletException, IOException {
@@ -55,7 +62,7 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
         }
         finally {
             String type = type(request);
-            String outcome = outcome(status);
+            String outcome = (request.getAttribute(OUTCOME) instanceof String given) ? given : outcome(status);
             String reason = (request.getAttribute(REASON) instanceof String given) ? given : reason(status);
             this.requests.withTags("type", type, "outcome", outcome, "reason", reason).increment();
             this.latency.withTags("type", type, "outcome", outcome)

@@ -22,12 +22,13 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.incodehooks.event.WebhookEvent;
 import dev.incodehooks.event.WebhookType;
 import dev.incodehooks.inbox.Inbox;
+import dev.incodehooks.inbox.Inbox.Acceptance;
 import dev.incodehooks.intake.IntakeProperties.ResponseMode;
 import dev.incodehooks.security.ClientAddress;
 
 /**
- * The URL Incode calls: checks the body, hands the event to the inbox, and answers the way Incode
- * counts as success only once the inbox has taken it.
+ * The URL Incode calls: checks the body, stores the event, and answers the way Incode counts as success
+ * only once the event is committed. A duplicate gets the same answer as the first.
  */
 @RestController
 class WebhookController {
@@ -71,8 +72,10 @@ class WebhookController {
         PayloadParser.Fields fields = this.parser.parse(body, type);
         WebhookEvent event = new WebhookEvent(UUID.randomUUID(), type.name(), fields.interviewId(), fields.status(),
                 this.clock.instant(), ClientAddress.of(request), body);
-        this.inbox.accept(event);
-        logger.debug("Accepted {} event {} for interview {}", event.type(), event.id(), event.interviewId());
+        if (this.inbox.accept(event) == Acceptance.DUPLICATE) {
+            IntakeMetricsFilter.outcome(request, "duplicate");
+            logger.debug("Duplicate {} event for interview {}", event.type(), event.interviewId());
+        }
         return answer(type);
     }
 

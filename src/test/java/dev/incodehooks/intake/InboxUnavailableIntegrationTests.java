@@ -1,91 +1,96 @@
 package dev.incodehooks.intake;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.context.event.EventListener;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import dev.incodehooks.IncodePayloads;
 import dev.incodehooks.RawHttp;
-import dev.incodehooks.event.WebhookEvent;
-import dev.incodehooks.inbox.MemoryInbox;
+import dev.incodehooks.TestStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When the inbox cannot take an event the answer is {@code 503} with {@code Retry-After}, never
- * {@code 200}: Incode retries and nothing acknowledged is lost. The inbox is made full for real: room for
- * one event, and an in-process consumer that holds the broadcaster until the test lets it go.
+ * When the store cannot be written, webhooks are answered {@code 503} with {@code Retry-After}, never
+ * {@code 200}: Incode retries, and nothing acknowledged is lost. The store is a real SQLite file that
+ * fills up (SQLite's {@code max_page_count} plays a full volume), and health turns DOWN.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32" })
 class InboxUnavailableIntegrationTests {
 
-    private static final String PATH = "/webhooks/incode/onboarding-status";
+    private static final Path FILE = TestStore.newSqliteFile();
+
+    private static final int MAX_REQUESTS = 3000;
 
     @LocalServerPort
     int port;
 
-    @Autowired
-    SlowConsumer consumer;
+    @LocalManagementPort
+    int managementPort;
 
-    @AfterEach
-    void release() {
-        this.consumer.release.countDown();
+    @DynamicPropertySource
+    static void smallStore(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url",
+                () -> "jdbc:sqlite:" + FILE + "?journal_mode=WAL&synchronous=FULL&busy_timeout=5000&max_page_count=64");
     }
 
     @Test
-    void answersServiceUnavailableWhenTheInboxIsFull() throws Exception {
-        assertThat(post().status()).isEqualTo(200);
-        assertThat(this.consumer.busy.await(10, TimeUnit.SECONDS)).as("broadcaster took the first event").isTrue();
-        assertThat(post().status()).as("fills the one free place").isEqualTo(200);
-        RawHttp.Response refused = post();
-        assertThat(refused.status()).isEqualTo(503);
-        assertThat(refused.header("Retry-After")).isEqualTo("30");
-        assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
+    void answersServiceUnavailableOnceFullAndLosesNothingAcknowledged() throws Exception {
+        Set<String> acknowledged = new HashSet<>();
+        List<RawHttp.Response> refused = new ArrayList<>();
+        for (int i = 0; i < MAX_REQUESTS && refused.size() < 3; i++) {
+            String interviewId = IncodePayloads.interviewId();
+            RawHttp.Response response = RawHttp.from("127.0.0.1", this.port)
+                .send("POST", "/webhooks/incode/onboarding-status", List.of("Content-Type: application/json"),
+                        IncodePayloads.onboarding(interviewId, "ONBOARDING_FINISHED"));
+            if (response.status() == 200) {
+                acknowledged.add(interviewId);
+            }
+            else {
+                refused.add(response);
+            }
+        }
+        assertThat(acknowledged).as("the store took events until it was full").isNotEmpty();
+        assertThat(refused).as("then refused them").hasSize(3).allSatisfy((response) -> {
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.header("Retry-After")).isEqualTo("30");
+            assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
+        });
+        assertThat(storedInterviewIds()).containsAll(acknowledged);
+        var health = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health"))
+                .build(), BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).contains("\"inbox\":{\"status\":\"DOWN\"");
     }
 
-    private RawHttp.Response post() throws Exception {
-        return RawHttp.from("127.0.0.1", this.port)
-            .send("POST", PATH, List.of("Content-Type: application/json"), IncodePayloads.onboardingFinished());
-    }
-
-    static class SlowConsumer {
-
-        final CountDownLatch busy = new CountDownLatch(1);
-
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @EventListener
-        void on(WebhookEvent event) throws InterruptedException {
-            this.busy.countDown();
-            this.release.await(30, TimeUnit.SECONDS);
+    private static Set<String> storedInterviewIds() throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + FILE);
+                ResultSet rows = connection.createStatement().executeQuery("SELECT interview_id FROM webhook_event")) {
+            while (rows.next()) {
+                ids.add(rows.getString(1));
+            }
         }
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Config {
-
-        @Bean
-        @Primary
-        MemoryInbox tinyInbox() {
-            return new MemoryInbox(1);
-        }
-
-        @Bean
-        SlowConsumer slowConsumer() {
-            return new SlowConsumer();
-        }
+        return ids;
     }
 }

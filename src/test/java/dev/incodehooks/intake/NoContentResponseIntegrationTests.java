@@ -7,9 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 import dev.incodehooks.IncodePayloads;
 import dev.incodehooks.RawHttp;
@@ -23,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "webhooks.response=no-content",
                 "webhooks.security.allowed-sources=127.0.0.1/32" })
+@Import(WebhookReceived.class)
 class NoContentResponseIntegrationTests {
 
     @LocalServerPort
@@ -52,14 +52,5 @@ class NoContentResponseIntegrationTests {
                     IncodePayloads.utf8("{}"));
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Consumer {
-
-        @Bean
-        WebhookReceived webhookReceived() {
-            return new WebhookReceived();
-        }
     }
 }

@@ -21,10 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 import dev.incodehooks.IncodePayloads;
 import dev.incodehooks.RawHttp;
@@ -41,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
                 "webhooks.security.required-headers[X-Incode-Secret]=old-secret,new-secret",
                 "webhooks.types.video-selfie.id-field=interviewId" })
+@Import(WebhookReceived.class)
 class WebhookIntakeIntegrationTests {
 
     static final List<String> STATUSES = with(IncodePayloads.ONBOARDING_STATUSES, "SOME_STATUS_ADDED_NEXT_YEAR");
@@ -319,14 +319,5 @@ class WebhookIntakeIntegrationTests {
         List<String> all = new ArrayList<>(list);
         all.add(extra);
         return all;
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Consumer {
-
-        @Bean
-        WebhookReceived webhookReceived() {
-            return new WebhookReceived();
-        }
     }
 }

@@ -7,9 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 import dev.incodehooks.IncodePayloads;
 import dev.incodehooks.RawHttp;
@@ -28,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
                 "webhooks.security.allowed-sources=203.0.113.7/32,2001:db8::7/128",
                 "webhooks.security.trusted-proxies=127.0.0.2/32",
                 "webhooks.security.required-headers[X-Incode-Secret]=s3cret" })
+@Import(WebhookReceived.class)
 class ForwardedHeadersIntegrationTests {
 
     private static final String LOAD_BALANCER = "127.0.0.2";
@@ -114,14 +114,5 @@ class ForwardedHeadersIntegrationTests {
         lines.addAll(List.of(headers));
         return RawHttp.from(peer, this.port)
             .send("POST", "/webhooks/incode/onboarding-status", lines, IncodePayloads.onboardingFinished());
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Consumer {
-
-        @Bean
-        WebhookReceived webhookReceived() {
-            return new WebhookReceived();
-        }
     }
 }

@@ -7,6 +7,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.core.NestedExceptionUtils;
 
 import dev.incodehooks.IncodeWebhookReceiverApplication;
+import dev.incodehooks.TestStore;
 
 import static org.assertj.core.api.Assertions.assertThatException;
 
@@ -26,7 +27,8 @@ class MisconfigurationIntegrationTests {
             "webhooks.max-body-size=1GB|webhooks.max-body-size" })
     void failsStartUpNamingTheKey(String property, String expectedMessage) {
         assertThatException().isThrownBy(() -> new SpringApplicationBuilder(IncodeWebhookReceiverApplication.class)
-            .run("--server.port=0", "--management.server.port=0", "--" + property)
+            .run("--server.port=0", "--management.server.port=0",
+                    "--spring.datasource.url=" + TestStore.newSqliteUrl(), "--" + property)
             .close()).satisfies((ex) -> org.assertj.core.api.Assertions
                 .assertThat(NestedExceptionUtils.getMostSpecificCause(ex).getMessage() + " / " + ex.getMessage())
                 .contains(expectedMessage));

@@ -1,0 +1,105 @@
+package dev.incodehooks.inbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Purges events whose every delivery is delivered once they are older than the retention, and dedup
+ * keys once they are older than the dedup window. Pending and dead deliveries keep their events. Works
+ * in small transactions so that the writer is never held up for long.
+ */
+class InboxRetention {
+
+    private static final Logger logger = LoggerFactory.getLogger(InboxRetention.class);
+
+    private static final int CHUNK = 500;
+
+    private static final String EXPIRED_EVENTS = """
+            SELECT e.id FROM webhook_event e
+            WHERE e.received_at < :cutoff AND NOT EXISTS (SELECT 1 FROM webhook_delivery d
+                WHERE d.event_id = e.id AND d.state <> 'delivered')
+            LIMIT :limit
+            """;
+
+    private static final String EXPIRED_DEDUP_KEYS = """
+            DELETE FROM webhook_dedup WHERE dedup_key IN
+                (SELECT dedup_key FROM webhook_dedup WHERE received_at < :cutoff LIMIT :limit)
+            """;
+
+    private final JdbcClient jdbc;
+
+    private final TransactionTemplate transactions;
+
+    private final Clock clock;
+
+    private final Duration retention;
+
+    private final Duration dedupWindow;
+
+    InboxRetention(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, InboxProperties properties) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.retention = properties.retention();
+        this.dedupWindow = properties.dedupWindow();
+    }
+
+    @Scheduled(initialDelayString = "${webhooks.inbox.purge-interval:1h}",
+            fixedDelayString = "${webhooks.inbox.purge-interval:1h}")
+    void scheduledPurge() {
+        try {
+            purge();
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Inbox retention failed: {}", ex.toString());
+        }
+    }
+
+    /** Purges what has expired; returns the number of events purged. */
+    int purge() {
+        long now = this.clock.millis();
+        long eventCutoff = now - this.retention.toMillis();
+        long dedupCutoff = now - this.dedupWindow.toMillis();
+        int events = 0;
+        int purged;
+        do {
+            purged = this.transactions.execute((status) -> purgeEvents(eventCutoff));
+            events += purged;
+        }
+        while (purged == CHUNK);
+        int keys = 0;
+        do {
+            purged = this.transactions.execute((status) -> this.jdbc.sql(EXPIRED_DEDUP_KEYS)
+                .param("cutoff", dedupCutoff)
+                .param("limit", CHUNK)
+                .update());
+            keys += purged;
+        }
+        while (purged == CHUNK);
+        if (events > 0 || keys > 0) {
+            logger.info("Inbox retention purged {} events and {} dedup keys", events, keys);
+        }
+        return events;
+    }
+
+    private int purgeEvents(long cutoff) {
+        List<String> ids = this.jdbc.sql(EXPIRED_EVENTS)
+            .param("cutoff", cutoff)
+            .param("limit", CHUNK)
+            .query(String.class)
+            .list();
+        if (!ids.isEmpty()) {
+            this.jdbc.sql("DELETE FROM webhook_delivery WHERE event_id IN (:ids)").param("ids", ids).update();
+            this.jdbc.sql("DELETE FROM webhook_event WHERE id IN (:ids)").param("ids", ids).update();
+        }
+        return ids.size();
+    }
+}

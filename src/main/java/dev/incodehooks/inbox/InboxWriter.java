@@ -1,0 +1,323 @@
+package dev.incodehooks.inbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.incodehooks.event.WebhookEvent;
+import dev.incodehooks.inbox.Inbox.Acceptance;
+
+/**
+ * The one writer of the hot path (group commit): it takes every write waiting in its queue, up to a
+ * batch, and commits them in one transaction, so that one fsync serves many webhooks. Callers wait on
+ * their write's future; nobody is answered before the commit that holds their event.
+ */
+final class InboxWriter {
+
+    private static final Logger logger = LoggerFactory.getLogger(InboxWriter.class);
+
+    // The dedup row is taken over only when the one found is older than the window: the unique key
+    // arbitrates between racing duplicates.
+    private static final String CLAIM_DEDUP_KEY = """
+            INSERT INTO webhook_dedup (dedup_key, event_id, received_at) VALUES (?, ?, ?)
+            ON CONFLICT (dedup_key) DO UPDATE SET event_id = excluded.event_id, received_at = excluded.received_at
+            WHERE webhook_dedup.received_at < ?
+            """;
+
+    private static final String INSERT_EVENT = """
+            INSERT INTO webhook_event (id, type, interview_id, status, source_address, received_at, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """;
+
+    private static final String INSERT_DELIVERY = """
+            INSERT INTO webhook_delivery (event_id, sink, interview_id, received_at, state, attempts,
+                next_attempt_at, updated_at)
+            VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
+            """;
+
+    private static final String UPDATE_DELIVERY = """
+            UPDATE webhook_delivery SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+                lease_until = NULL, updated_at = ?
+            WHERE id = ? AND state = 'pending'
+            """;
+
+    private static final String HEARTBEAT = "UPDATE inbox_heartbeat SET checked_at = ? WHERE id = 1";
+
+    /** A write waiting for the writer. */
+    sealed interface Write permits Accept, Complete, Heartbeat {
+    }
+
+    record Accept(WebhookEvent event, String dedupKey, List<String> sinks, CompletableFuture<Acceptance> result)
+            implements Write {
+    }
+
+    record Complete(DeliveryResult result, Consumer<Boolean> afterWrite) implements Write {
+    }
+
+    record Heartbeat(CompletableFuture<Void> done) implements Write {
+    }
+
+    private final DataSource dataSource;
+
+    private final Clock clock;
+
+    private final Duration dedupWindow;
+
+    private final int maxBatchSize;
+
+    private final BlockingQueue<Write> queue;
+
+    private final DistributionSummary batchSizes;
+
+    private final List<Consumer<Set<String>>> newDeliveryListeners = new CopyOnWriteArrayList<>();
+
+    private final Thread thread;
+
+    private volatile boolean running = true;
+
+    /** Why the last batch of accepts failed, until a batch of accepts commits again. */
+    private volatile @Nullable String acceptFailure;
+
+    InboxWriter(DataSource dataSource, Clock clock, InboxProperties properties, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.dedupWindow = properties.dedupWindow();
+        this.maxBatchSize = properties.maxBatchSize();
+        this.queue = new LinkedBlockingQueue<>(properties.queueCapacity());
+        this.batchSizes = DistributionSummary.builder("webhooks.inbox.commit.batch.size")
+            .description("Writes committed together in one transaction")
+            .baseUnit("writes")
+            .publishPercentileHistogram()
+            .register(registry);
+        this.thread = new Thread(this::run, "inbox-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Queues a write; false when the queue is full. */
+    boolean offer(Write write) {
+        return this.queue.offer(write);
+    }
+
+    /** Queues a write, waiting for room. */
+    void put(Write write) throws InterruptedException {
+        this.queue.put(write);
+    }
+
+    int queued() {
+        return this.queue.size();
+    }
+
+    /** Why webhooks cannot currently be stored, or null when the last attempt to store some worked. */
+    @Nullable String acceptFailure() {
+        return this.acceptFailure;
+    }
+
+    /** Called after each commit with the sinks that got new deliveries. */
+    void onNewDeliveries(Consumer<Set<String>> listener) {
+        this.newDeliveryListeners.add(listener);
+    }
+
+    void notifyNewDeliveries(Set<String> sinks) {
+        if (!sinks.isEmpty()) {
+            this.newDeliveryListeners.forEach((listener) -> listener.accept(sinks));
+        }
+    }
+
+    /** Writes what is queued, then stops. */
+    void stop() throws InterruptedException {
+        this.running = false;
+        this.thread.join(Duration.ofSeconds(10).toMillis());
+    }
+
+    private void run() {
+        List<Write> batch = new ArrayList<>(this.maxBatchSize);
+        while (this.running || !this.queue.isEmpty()) {
+            try {
+                Write first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                this.queue.drainTo(batch, this.maxBatchSize - 1);
+                write(batch);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            catch (RuntimeException ex) {
+                logger.error("Inbox writer failed unexpectedly", ex);
+            }
+            finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Write> batch) {
+        List<Acceptance> acceptances = new ArrayList<>();
+        Set<String> sinksWithNewDeliveries = new HashSet<>();
+        try (Connection connection = this.dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                writeAccepts(connection, batch, acceptances, sinksWithNewDeliveries);
+                writeCompletions(connection, batch);
+                writeHeartbeats(connection, batch);
+                connection.commit();
+            }
+            catch (SQLException | RuntimeException ex) {
+                connection.rollback();
+                throw ex;
+            }
+            finally {
+                connection.setAutoCommit(true);
+            }
+        }
+        catch (SQLException | RuntimeException ex) {
+            logger.warn("Inbox commit of {} writes failed: {}", batch.size(), ex.toString());
+            if (batch.stream().anyMatch(Accept.class::isInstance)) {
+                this.acceptFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            }
+            batch.forEach((write) -> failed(write, ex));
+            return;
+        }
+        this.batchSizes.record(batch.size());
+        if (!acceptances.isEmpty()) {
+            this.acceptFailure = null;
+        }
+        int accepted = 0;
+        for (Write write : batch) {
+            if (write instanceof Accept accept) {
+                accept.result().complete(acceptances.get(accepted++));
+            }
+            else if (write instanceof Complete complete) {
+                complete.afterWrite().accept(true);
+            }
+            else if (write instanceof Heartbeat heartbeat) {
+                heartbeat.done().complete(null);
+            }
+        }
+        notifyNewDeliveries(sinksWithNewDeliveries);
+    }
+
+    private void writeAccepts(Connection connection, List<Write> batch, List<Acceptance> acceptances,
+            Set<String> sinksWithNewDeliveries) throws SQLException {
+        List<Accept> accepts = ofType(batch, Accept.class);
+        if (accepts.isEmpty()) {
+            return;
+        }
+        long now = this.clock.millis();
+        try (PreparedStatement dedup = connection.prepareStatement(CLAIM_DEDUP_KEY);
+                PreparedStatement events = connection.prepareStatement(INSERT_EVENT);
+                PreparedStatement deliveries = connection.prepareStatement(INSERT_DELIVERY)) {
+            for (Accept accept : accepts) {
+                WebhookEvent event = accept.event();
+                long receivedAt = event.receivedAt().toEpochMilli();
+                dedup.setString(1, accept.dedupKey());
+                dedup.setString(2, event.id().toString());
+                dedup.setLong(3, receivedAt);
+                dedup.setLong(4, receivedAt - this.dedupWindow.toMillis());
+                if (dedup.executeUpdate() == 0) {
+                    acceptances.add(Acceptance.DUPLICATE);
+                    continue;
+                }
+                acceptances.add(Acceptance.STORED);
+                events.setString(1, event.id().toString());
+                events.setString(2, event.type());
+                events.setString(3, event.interviewId());
+                events.setString(4, event.status());
+                events.setString(5, event.sourceAddress());
+                events.setLong(6, receivedAt);
+                events.setBytes(7, event.body());
+                events.addBatch();
+                for (String sink : accept.sinks()) {
+                    deliveries.setString(1, event.id().toString());
+                    deliveries.setString(2, sink);
+                    deliveries.setString(3, event.interviewId());
+                    deliveries.setLong(4, receivedAt);
+                    deliveries.setLong(5, receivedAt);
+                    deliveries.setLong(6, now);
+                    deliveries.addBatch();
+                    sinksWithNewDeliveries.add(sink);
+                }
+            }
+            events.executeBatch();
+            deliveries.executeBatch();
+        }
+    }
+
+    private void writeCompletions(Connection connection, List<Write> batch) throws SQLException {
+        List<Complete> completions = ofType(batch, Complete.class);
+        if (completions.isEmpty()) {
+            return;
+        }
+        long now = this.clock.millis();
+        try (PreparedStatement update = connection.prepareStatement(UPDATE_DELIVERY)) {
+            for (Complete complete : completions) {
+                DeliveryResult result = complete.result();
+                update.setString(1, result.state());
+                update.setInt(2, result.delivery().attempt());
+                update.setLong(3, (result.nextAttemptAt() != null) ? result.nextAttemptAt().toEpochMilli() : now);
+                update.setString(4, result.error());
+                update.setLong(5, now);
+                update.setLong(6, result.delivery().id());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+    }
+
+    private void writeHeartbeats(Connection connection, List<Write> batch) throws SQLException {
+        if (ofType(batch, Heartbeat.class).isEmpty()) {
+            return;
+        }
+        try (PreparedStatement heartbeat = connection.prepareStatement(HEARTBEAT)) {
+            heartbeat.setLong(1, this.clock.millis());
+            heartbeat.executeUpdate();
+        }
+    }
+
+    private static void failed(Write write, Exception ex) {
+        if (write instanceof Accept accept) {
+            accept.result().completeExceptionally(ex);
+        }
+        else if (write instanceof Complete complete) {
+            complete.afterWrite().accept(false);
+        }
+        else if (write instanceof Heartbeat heartbeat) {
+            heartbeat.done().completeExceptionally(ex);
+        }
+    }
+
+    private static <T extends Write> List<T> ofType(Collection<Write> batch, Class<T> type) {
+        List<T> matching = new ArrayList<>();
+        for (Write write : batch) {
+            if (type.isInstance(write)) {
+                matching.add(type.cast(write));
+            }
+        }
+        return matching;
+    }
+}
