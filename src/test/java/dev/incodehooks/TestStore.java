@@ -20,7 +20,8 @@ public final class TestStore {
 
     public static Path newSqliteFile() {
         try {
-            return Files.createTempDirectory("incode-webhooks-test").resolve("webhooks.db");
+            Path stores = Files.createDirectories(Path.of("target", "test-stores"));
+            return Files.createTempDirectory(stores, "store").resolve("webhooks.db").toAbsolutePath();
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

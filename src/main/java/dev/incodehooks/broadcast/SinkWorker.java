@@ -189,7 +189,10 @@ final class SinkWorker {
     /** A short reason for the delivery's last error: a status or an exception type, never a payload. */
     static String describe(Exception ex) {
         String text;
-        if (ex instanceof RestClientResponseException response) {
+        if (ex instanceof DeliveryFailedException) {
+            text = ex.getMessage();
+        }
+        else if (ex instanceof RestClientResponseException response) {
             text = "HTTP " + response.getStatusCode().value();
         }
         else if (ex instanceof ResourceAccessException access && access.getCause() != null) {
