@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,9 @@ class DeliveryIntegrationTests {
 
     @Autowired
     InboxAdmin admin;
+
+    @Autowired
+    MeterRegistry registry;
 
     @DynamicPropertySource
     static void sinks(DynamicPropertyRegistry registry) {
@@ -287,6 +291,10 @@ class DeliveryIntegrationTests {
             racer.join(TimeUnit.SECONDS.toMillis(30));
         }
         assertThat(statuses).hasSize(20).containsOnly(200);
+        assertThat(this.registry.get("webhooks.intake.requests")
+            .tags("type", "onboarding-status", "outcome", "duplicate", "reason", "none")
+            .counter()
+            .count()).isGreaterThanOrEqualTo(29);
         List<EventView> events = this.admin.events(interviewId, null, null, 100);
         assertThat(events).hasSize(1);
         assertThat(events.get(0).deliveries()).extracting(DeliveryView::sink).doesNotHaveDuplicates();
