@@ -46,6 +46,9 @@ final class SinkWorker {
 
     private final int maxInFlight;
 
+    /** How long a claimed delivery is ours on a shared store: longer than any attempt can take. */
+    private final Duration lease;
+
     private final RetryPolicy retryPolicy;
 
     private final JdbcInbox inbox;
@@ -70,6 +73,7 @@ final class SinkWorker {
         this.sink = sink;
         this.ordered = properties.ordered();
         this.maxInFlight = properties.concurrency() * 2;
+        this.lease = properties.timeout().multipliedBy(2).plusSeconds(5);
         this.retryPolicy = new RetryPolicy(properties.retry());
         this.inbox = inbox;
         this.clock = clock;
@@ -117,9 +121,8 @@ final class SinkWorker {
                 int room = this.maxInFlight - this.inFlight.size();
                 boolean full = false;
                 if (room > 0) {
-                    // In-flight deliveries are still pending in the store: ask for enough to see past them.
-                    List<Delivery> due = this.inbox.due(this.name, this.ordered, this.clock.instant(),
-                            room + this.inFlight.size());
+                    List<Delivery> due = this.inbox.due(this.name, this.ordered, this.clock.instant(), room,
+                            this.inFlight.size(), this.lease);
                     int started = 0;
                     for (Delivery delivery : due) {
                         if (started < room && this.inFlight.add(delivery.id())) {

@@ -27,14 +27,21 @@ class InboxConfiguration {
         return new SqliteDirectoryInitializer();
     }
 
+    @Bean
+    InboxDialect inboxDialect(DataSource dataSource) {
+        return InboxDialect.of(dataSource);
+    }
+
     @Bean(destroyMethod = "stop")
-    InboxWriter inboxWriter(DataSource dataSource, Clock clock, InboxProperties properties, MeterRegistry registry) {
-        return new InboxWriter(dataSource, clock, properties, registry);
+    InboxWriter inboxWriter(DataSource dataSource, InboxDialect dialect, Clock clock, InboxProperties properties,
+            MeterRegistry registry) {
+        return new InboxWriter(dataSource, dialect, clock, properties, registry);
     }
 
     @Bean
-    JdbcInbox inbox(InboxWriter writer, JdbcClient jdbc, DeliveryRouting routing, InboxProperties properties) {
-        return new JdbcInbox(writer, jdbc, routing, properties);
+    JdbcInbox inbox(InboxWriter writer, JdbcClient jdbc, DeliveryRouting routing, InboxProperties properties,
+            InboxDialect dialect) {
+        return new JdbcInbox(writer, jdbc, routing, properties, dialect);
     }
 
     @Bean

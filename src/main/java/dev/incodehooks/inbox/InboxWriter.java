@@ -7,8 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -99,8 +102,12 @@ final class InboxWriter {
     /** Why the last batch of accepts failed, until a batch of accepts commits again. */
     private volatile @Nullable String acceptFailure;
 
-    InboxWriter(DataSource dataSource, Clock clock, InboxProperties properties, MeterRegistry registry) {
+    private final InboxDialect dialect;
+
+    InboxWriter(DataSource dataSource, InboxDialect dialect, Clock clock, InboxProperties properties,
+            MeterRegistry registry) {
         this.dataSource = dataSource;
+        this.dialect = dialect;
         this.clock = clock;
         this.dedupWindow = properties.dedupWindow();
         this.maxBatchSize = properties.maxBatchSize();
@@ -177,11 +184,12 @@ final class InboxWriter {
     }
 
     private void write(List<Write> batch) {
-        List<Acceptance> acceptances = new ArrayList<>();
+        Map<Accept, Acceptance> acceptances = new IdentityHashMap<>();
         Set<String> sinksWithNewDeliveries = new HashSet<>();
         try (Connection connection = this.dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                this.dialect.beginBatch(connection);
                 writeAccepts(connection, batch, acceptances, sinksWithNewDeliveries);
                 writeCompletions(connection, batch);
                 writeHeartbeats(connection, batch);
@@ -207,10 +215,9 @@ final class InboxWriter {
         if (!acceptances.isEmpty()) {
             this.acceptFailure = null;
         }
-        int accepted = 0;
         for (Write write : batch) {
             if (write instanceof Accept accept) {
-                accept.result().complete(acceptances.get(accepted++));
+                accept.result().complete(acceptances.get(accept));
             }
             else if (write instanceof Complete complete) {
                 complete.afterWrite().accept(true);
@@ -222,9 +229,11 @@ final class InboxWriter {
         notifyNewDeliveries(sinksWithNewDeliveries);
     }
 
-    private void writeAccepts(Connection connection, List<Write> batch, List<Acceptance> acceptances,
+    private void writeAccepts(Connection connection, List<Write> batch, Map<Accept, Acceptance> acceptances,
             Set<String> sinksWithNewDeliveries) throws SQLException {
         List<Accept> accepts = ofType(batch, Accept.class);
+        // One order of keys for every replica's batches: concurrent batches never deadlock on them.
+        accepts.sort(Comparator.comparing(Accept::dedupKey));
         if (accepts.isEmpty()) {
             return;
         }
@@ -240,10 +249,10 @@ final class InboxWriter {
                 dedup.setLong(3, receivedAt);
                 dedup.setLong(4, receivedAt - this.dedupWindow.toMillis());
                 if (dedup.executeUpdate() == 0) {
-                    acceptances.add(Acceptance.DUPLICATE);
+                    acceptances.put(accept, Acceptance.DUPLICATE);
                     continue;
                 }
-                acceptances.add(Acceptance.STORED);
+                acceptances.put(accept, Acceptance.STORED);
                 events.setString(1, event.id().toString());
                 events.setString(2, event.type());
                 events.setString(3, event.interviewId());

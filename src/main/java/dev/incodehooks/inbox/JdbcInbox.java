@@ -30,27 +30,6 @@ import dev.incodehooks.event.WebhookEvent;
  */
 public class JdbcInbox implements Inbox {
 
-    private static final String DUE = """
-            SELECT d.id, d.sink, d.attempts, e.id AS event_id, e.type, e.interview_id, e.status,
-                e.source_address, e.received_at, e.body
-            FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id
-            WHERE d.sink = :sink AND d.state = 'pending' AND d.next_attempt_at <= :now
-            ORDER BY d.next_attempt_at, d.id
-            LIMIT :limit
-            """;
-
-    // A delivery waits while an earlier one of the same interview to the same sink is pending.
-    private static final String DUE_IN_ORDER = """
-            SELECT d.id, d.sink, d.attempts, e.id AS event_id, e.type, e.interview_id, e.status,
-                e.source_address, e.received_at, e.body
-            FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id
-            WHERE d.sink = :sink AND d.state = 'pending' AND d.next_attempt_at <= :now
-                AND NOT EXISTS (SELECT 1 FROM webhook_delivery p WHERE p.sink = d.sink
-                    AND p.interview_id = d.interview_id AND p.state = 'pending' AND p.id < d.id)
-            ORDER BY d.id
-            LIMIT :limit
-            """;
-
     private static final String PENDING_BY_SINK = """
             SELECT sink, COUNT(*) AS pending, MIN(received_at) AS oldest
             FROM webhook_delivery WHERE state = 'pending' GROUP BY sink
@@ -64,11 +43,15 @@ public class JdbcInbox implements Inbox {
 
     private final Duration commitDeadline;
 
-    JdbcInbox(InboxWriter writer, JdbcClient jdbc, DeliveryRouting routing, InboxProperties properties) {
+    private final InboxDialect dialect;
+
+    JdbcInbox(InboxWriter writer, JdbcClient jdbc, DeliveryRouting routing, InboxProperties properties,
+            InboxDialect dialect) {
         this.writer = writer;
         this.jdbc = jdbc;
         this.routing = routing;
         this.commitDeadline = properties.commitDeadline();
+        this.dialect = dialect;
     }
 
     @Override
@@ -94,14 +77,18 @@ public class JdbcInbox implements Inbox {
     }
 
     /**
-     * Pending deliveries of a sink that are due at {@code now}, oldest first.
+     * Takes up to {@code room} pending deliveries of a sink that are due at {@code now}, oldest first. On
+     * a shared database they are claimed until {@code now + lease}; on the embedded one the caller's
+     * in-flight deliveries may come back, so there are that many more.
      * @param ordered whether to hold back a delivery while an earlier one of its interview is pending
+     * @param inFlight how many deliveries of this sink the caller is working on
      */
-    public List<Delivery> due(String sink, boolean ordered, Instant now, int limit) {
-        return this.jdbc.sql(ordered ? DUE_IN_ORDER : DUE)
+    public List<Delivery> due(String sink, boolean ordered, Instant now, int room, int inFlight, Duration lease) {
+        return this.jdbc.sql(this.dialect.dueQuery(ordered))
             .param("sink", sink)
             .param("now", now.toEpochMilli())
-            .param("limit", limit)
+            .param("limit", this.dialect.claims() ? room : room + inFlight)
+            .param("leaseUntil", now.plus(lease).toEpochMilli())
             .query(JdbcInbox::delivery)
             .list();
     }

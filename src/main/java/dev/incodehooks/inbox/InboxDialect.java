@@ -1,0 +1,103 @@
+package dev.incodehooks.inbox;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+
+/**
+ * What differs between the embedded store (SQLite, one process) and the shared one (PostgreSQL, several
+ * replicas): how due deliveries are taken, and how a commit is made durable.
+ */
+enum InboxDialect {
+
+    /** One process owns the file: due deliveries are read, and the workers' in-flight set keeps them apart. */
+    SQLITE {
+
+        @Override
+        String dueQuery(boolean ordered) {
+            return SELECT + " FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id WHERE "
+                    + DUE + (ordered ? IN_ORDER + " ORDER BY d.id" : " ORDER BY d.next_attempt_at, d.id")
+                    + " LIMIT :limit";
+        }
+
+        @Override
+        boolean claims() {
+            return false;
+        }
+
+        @Override
+        void beginBatch(Connection connection) {
+        }
+    },
+
+    /**
+     * Several replicas share the database: a replica claims due deliveries with a lease, skipping rows
+     * another replica has locked, and takes over the claims of a replica that died once they expire.
+     */
+    POSTGRESQL {
+
+        @Override
+        String dueQuery(boolean ordered) {
+            return "WITH claimed AS (UPDATE webhook_delivery SET lease_until = :leaseUntil WHERE id IN ("
+                    + "SELECT d.id FROM webhook_delivery d WHERE " + DUE
+                    + " AND (d.lease_until IS NULL OR d.lease_until < :now)"
+                    + (ordered ? IN_ORDER + " ORDER BY d.id" : " ORDER BY d.next_attempt_at, d.id")
+                    + " LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING id, sink, attempts, event_id) "
+                    + SELECT.replace("d.", "c.") + " FROM claimed c JOIN webhook_event e ON e.id = c.event_id"
+                    + " ORDER BY c.id";
+        }
+
+        @Override
+        boolean claims() {
+            return true;
+        }
+
+        @Override
+        void beginBatch(Connection connection) throws SQLException {
+            // Durable whatever the server or database default says: an acknowledged event must survive.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL synchronous_commit = on");
+            }
+        }
+    };
+
+    private static final String SELECT = "SELECT d.id, d.sink, d.attempts, e.id AS event_id, e.type, "
+            + "e.interview_id, e.status, e.source_address, e.received_at, e.body";
+
+    private static final String DUE = "d.sink = :sink AND d.state = 'pending' AND d.next_attempt_at <= :now";
+
+    // A delivery waits while an earlier one of the same interview to the same sink is pending.
+    private static final String IN_ORDER = " AND NOT EXISTS (SELECT 1 FROM webhook_delivery p"
+            + " WHERE p.sink = d.sink AND p.interview_id = d.interview_id AND p.state = 'pending' AND p.id < d.id)";
+
+    /** The query returning due deliveries of {@code :sink} at {@code :now}, at most {@code :limit}. */
+    abstract String dueQuery(boolean ordered);
+
+    /** Whether {@link #dueQuery} claims what it returns, so that it never returns a delivery in flight. */
+    abstract boolean claims();
+
+    /** Runs at the start of each group-commit transaction. */
+    abstract void beginBatch(Connection connection) throws SQLException;
+
+    static InboxDialect of(DataSource dataSource) {
+        try {
+            String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+            if ("PostgreSQL".equalsIgnoreCase(product)) {
+                return POSTGRESQL;
+            }
+            if ("SQLite".equalsIgnoreCase(product)) {
+                return SQLITE;
+            }
+            throw new IllegalStateException("Unsupported inbox database: " + product + " (SQLite or PostgreSQL)");
+        }
+        catch (MetaDataAccessException ex) {
+            throw new IllegalStateException("Cannot tell which database the inbox is on", ex);
+        }
+    }
+}
