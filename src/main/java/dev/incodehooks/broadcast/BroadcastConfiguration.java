@@ -6,6 +6,7 @@ import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,21 +34,23 @@ class BroadcastConfiguration {
 
     @Bean
     Broadcaster broadcaster(BroadcastProperties properties, JdbcInbox inbox, Clock clock, BroadcastMetrics metrics,
-            ApplicationEventPublisher publisher) {
+            ApplicationEventPublisher publisher, KafkaProperties kafka) {
         List<SinkWorker> workers = properties.sinksInForce()
             .entrySet()
             .stream()
-            .map((entry) -> new SinkWorker(entry.getKey(), sink(entry.getValue(), publisher), entry.getValue(), inbox,
-                    clock, metrics))
+            .map((entry) -> new SinkWorker(entry.getKey(), sink(entry.getValue(), publisher, kafka), entry.getValue(),
+                    inbox, clock, metrics))
             .toList();
         return new Broadcaster(workers, inbox);
     }
 
-    private static EventSink sink(SinkProperties properties, ApplicationEventPublisher publisher) {
+    private static EventSink sink(SinkProperties properties, ApplicationEventPublisher publisher,
+            KafkaProperties kafka) {
         return switch (properties.type()) {
             case LOG -> new LogSink();
             case IN_PROCESS -> new ApplicationEventSink(publisher);
             case HTTP -> new HttpSink(properties.url(), properties.headers(), properties.timeout());
+            case KAFKA -> new KafkaSink(kafka.buildProducerProperties(), properties.topic(), properties.timeout());
         };
     }
 }

@@ -43,6 +43,9 @@ public record BroadcastProperties(@DefaultValue Map<String, @Valid SinkPropertie
         if (!name.matches("[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?")) {
             throw new IllegalArgumentException(key + ": a sink name is lowercase letters, digits and dashes");
         }
+        if (sink.type() == SinkType.KAFKA && (sink.topic() == null || sink.topic().isBlank())) {
+            throw new IllegalArgumentException(key + ".topic: a kafka sink needs a topic");
+        }
         if (sink.type() == SinkType.HTTP && (sink.url() == null || sink.url().getHost() == null
                 || !List.of("http", "https").contains(sink.url().getScheme()))) {
             throw new IllegalArgumentException(key + ".url: an http sink needs an absolute http(s) URL");
@@ -59,7 +62,10 @@ public record BroadcastProperties(@DefaultValue Map<String, @Valid SinkPropertie
         HTTP,
 
         /** Publishes a Spring application event to in-process listeners. */
-        IN_PROCESS
+        IN_PROCESS,
+
+        /** Publishes a record to {@code topic}, with the producer settings of {@code spring.kafka.*}. */
+        KAFKA
 
     }
 
@@ -74,15 +80,17 @@ public record BroadcastProperties(@DefaultValue Map<String, @Valid SinkPropertie
      * @param ordered deliver the events of one interview in order of receipt
      * @param concurrency attempts under way at once for this sink
      * @param retry when to try again after a failed attempt
+     * @param topic where a {@code kafka} sink publishes
      */
     public record SinkProperties(@NotNull SinkType type, @Nullable URI url, @DefaultValue Map<String, String> headers,
             @DefaultValue("5s") @NotNull Duration timeout, @DefaultValue List<String> types,
             @DefaultValue List<String> statuses, @DefaultValue("false") boolean ordered,
-            @DefaultValue("4") @Min(1) @Max(256) int concurrency, @DefaultValue @Valid @NotNull RetryProperties retry) {
+            @DefaultValue("4") @Min(1) @Max(256) int concurrency, @DefaultValue @Valid @NotNull RetryProperties retry,
+            @Nullable String topic) {
 
         static SinkProperties of(SinkType type) {
             return new SinkProperties(type, null, Map.of(), Duration.ofSeconds(5), List.of(), List.of(), false, 4,
-                    RetryProperties.DEFAULT);
+                    RetryProperties.DEFAULT, null);
         }
 
         /** Names the headers but never prints their values. */
@@ -90,7 +98,8 @@ public record BroadcastProperties(@DefaultValue Map<String, @Valid SinkPropertie
         public String toString() {
             return "SinkProperties[type=" + this.type + ", url=" + this.url + ", headers=" + this.headers.keySet()
                     + ", timeout=" + this.timeout + ", types=" + this.types + ", statuses=" + this.statuses
-                    + ", ordered=" + this.ordered + ", concurrency=" + this.concurrency + ", retry=" + this.retry + "]";
+                    + ", ordered=" + this.ordered + ", concurrency=" + this.concurrency + ", retry=" + this.retry
+                    + ", topic=" + this.topic + "]";
         }
     }
 

@@ -106,6 +106,14 @@ final class SinkWorker {
         if (!this.pool.awaitTermination(10, TimeUnit.SECONDS)) {
             this.pool.shutdownNow();
         }
+        if (this.sink instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            }
+            catch (Exception ex) {
+                logger.debug("Sink {} did not close cleanly: {}", this.name, ex.toString());
+            }
+        }
     }
 
     /** Looks for due deliveries now rather than at the next poll. */

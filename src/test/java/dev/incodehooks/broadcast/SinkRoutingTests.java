@@ -33,7 +33,7 @@ class SinkRoutingTests {
 
     private static SinkProperties sink(List<String> types, List<String> statuses) {
         return new SinkProperties(SinkType.LOG, null, Map.of(), Duration.ofSeconds(1), types, statuses, false, 1,
-                BroadcastProperties.RetryProperties.DEFAULT);
+                BroadcastProperties.RetryProperties.DEFAULT, null);
     }
 
     private static WebhookEvent event(String type, @Nullable String status) {

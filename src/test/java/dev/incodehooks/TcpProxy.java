@@ -1,0 +1,95 @@
+package dev.incodehooks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * A TCP forwarder on 127.0.0.1 that can be "unplugged": while it is not started, its port refuses
+ * connections, as an unreachable server does. Used to make a real server (a Kafka broker) unreachable
+ * and then reachable again.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final int port;
+
+    private final int targetPort;
+
+    private volatile ServerSocket server;
+
+    public TcpProxy(int targetPort) {
+        this.targetPort = targetPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            this.port = probe.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    public int port() {
+        return this.port;
+    }
+
+    /** Starts forwarding connections to the target. */
+    public synchronized void start() throws IOException {
+        this.server = new ServerSocket();
+        this.server.setReuseAddress(true);
+        this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port));
+        Thread acceptor = new Thread(this::accept, "tcp-proxy-" + this.port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void accept() {
+        while (!this.server.isClosed()) {
+            try {
+                Socket client = this.server.accept();
+                Socket target = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
+                pump(client, target);
+                pump(target, client);
+            }
+            catch (IOException ex) {
+                // Closed, or the target refused: the client sees its connection dropped.
+            }
+        }
+    }
+
+    private static void pump(Socket from, Socket to) {
+        Thread thread = new Thread(() -> {
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+            }
+            catch (IOException ex) {
+                // One side closed.
+            }
+            finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        });
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        }
+        catch (IOException ex) {
+            // Already closed.
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (this.server != null) {
+            this.server.close();
+        }
+    }
+}
