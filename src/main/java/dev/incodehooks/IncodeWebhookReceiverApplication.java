@@ -9,7 +9,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * The single URL Incode calls with its webhooks: checks, stores, answers, broadcasts.
  */
-@SpringBootApplication
+// Kafka sinks build their own producers from spring.kafka.*: Boot's Kafka beans are not needed.
+@SpringBootApplication(excludeName = { "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+        "org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration" })
 public class IncodeWebhookReceiverApplication {
 
     public static void main(String[] args) {

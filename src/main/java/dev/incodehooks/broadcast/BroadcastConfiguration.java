@@ -18,7 +18,7 @@ import dev.incodehooks.inbox.JdbcInbox;
  * Builds the configured sinks, their routing and their workers.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(BroadcastProperties.class)
+@EnableConfigurationProperties({ BroadcastProperties.class, KafkaProperties.class })
 class BroadcastConfiguration {
 
     @Bean
@@ -49,7 +49,8 @@ class BroadcastConfiguration {
         return switch (properties.type()) {
             case LOG -> new LogSink();
             case IN_PROCESS -> new ApplicationEventSink(publisher);
-            case HTTP -> new HttpSink(properties.url(), properties.headers(), properties.timeout());
+            case HTTP -> new HttpSink(properties.url(), properties.headers(), properties.timeout(),
+                    properties.concurrency());
             case KAFKA -> new KafkaSink(kafka.buildProducerProperties(), properties.topic(), properties.timeout());
         };
     }

@@ -85,11 +85,11 @@ public record BroadcastProperties(@DefaultValue Map<String, @Valid SinkPropertie
     public record SinkProperties(@NotNull SinkType type, @Nullable URI url, @DefaultValue Map<String, String> headers,
             @DefaultValue("5s") @NotNull Duration timeout, @DefaultValue List<String> types,
             @DefaultValue List<String> statuses, @DefaultValue("false") boolean ordered,
-            @DefaultValue("4") @Min(1) @Max(256) int concurrency, @DefaultValue @Valid @NotNull RetryProperties retry,
+            @DefaultValue("16") @Min(1) @Max(256) int concurrency, @DefaultValue @Valid @NotNull RetryProperties retry,
             @Nullable String topic) {
 
         static SinkProperties of(SinkType type) {
-            return new SinkProperties(type, null, Map.of(), Duration.ofSeconds(5), List.of(), List.of(), false, 4,
+            return new SinkProperties(type, null, Map.of(), Duration.ofSeconds(5), List.of(), List.of(), false, 16,
                     RetryProperties.DEFAULT, null);
         }
 

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -27,8 +29,8 @@ import dev.incodehooks.inbox.JdbcInbox;
  * Delivers one sink's due deliveries with its own threads, so a sink that is down or slow only ever
  * delays itself. A dispatcher thread reads due deliveries (woken by each commit that adds some, else every
  * {@link #IDLE_POLL}), hands them to the sink's pool, and every attempt's result is written back through
- * the inbox's group commit. A delivery stays "in flight" until its result is committed, so it is never
- * attempted twice at once.
+ * the inbox's group commit. A delivery stays "in flight" until its result is committed and the
+ * dispatcher has started a fresh read, so it is never attempted twice.
  */
 final class SinkWorker {
 
@@ -37,6 +39,8 @@ final class SinkWorker {
     static final Duration IDLE_POLL = Duration.ofMillis(250);
 
     private static final int MAX_ERROR_LENGTH = 500;
+
+    private static final int MIN_IN_FLIGHT = 32;
 
     private final String name;
 
@@ -59,6 +63,9 @@ final class SinkWorker {
 
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
+    /** Deliveries whose result is committed; the dispatcher forgets them before its next read. */
+    private final Queue<Long> finished = new ConcurrentLinkedQueue<>();
+
     private final Semaphore wake = new Semaphore(0);
 
     private final ExecutorService pool;
@@ -72,7 +79,9 @@ final class SinkWorker {
         this.name = name;
         this.sink = sink;
         this.ordered = properties.ordered();
-        this.maxInFlight = properties.concurrency() * 2;
+        // Attempts wait in the pool's queue, and results wait for their commit: taking many at a time
+        // keeps the sink busy while earlier results are being written.
+        this.maxInFlight = Math.max(MIN_IN_FLIGHT, properties.concurrency() * 8);
         this.lease = properties.timeout().multipliedBy(2).plusSeconds(5);
         this.retryPolicy = new RetryPolicy(properties.retry());
         this.inbox = inbox;
@@ -126,6 +135,11 @@ final class SinkWorker {
     private void dispatch() {
         while (this.running) {
             try {
+                // Only results committed before this read are forgotten: a read that started earlier
+                // could still see their deliveries as pending.
+                for (Long id = this.finished.poll(); id != null; id = this.finished.poll()) {
+                    this.inFlight.remove(id);
+                }
                 int room = this.maxInFlight - this.inFlight.size();
                 boolean full = false;
                 if (room > 0) {
@@ -185,15 +199,13 @@ final class SinkWorker {
         }
         try {
             this.inbox.complete(result, (committed) -> {
-                this.inFlight.remove(delivery.id());
-                if (committed) {
-                    wake();
-                }
+                this.finished.add(delivery.id());
+                wake();
             });
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            this.inFlight.remove(delivery.id());
+            this.finished.add(delivery.id());
         }
     }
 

@@ -23,7 +23,7 @@ public class InboxAdmin {
             FROM webhook_event
             WHERE (CAST(:interviewId AS TEXT) IS NULL OR interview_id = :interviewId)
                 AND (CAST(:type AS TEXT) IS NULL OR type = :type) AND (CAST(:status AS TEXT) IS NULL OR status = :status)
-            ORDER BY received_at DESC, id
+            ORDER BY id DESC
             LIMIT :limit
             """;
 

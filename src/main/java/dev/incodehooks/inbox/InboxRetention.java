@@ -3,6 +3,7 @@ package dev.incodehooks.inbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +25,14 @@ class InboxRetention {
 
     private static final String EXPIRED_EVENTS = """
             SELECT e.id FROM webhook_event e
-            WHERE e.received_at < :cutoff AND NOT EXISTS (SELECT 1 FROM webhook_delivery d
+            WHERE e.id < :cutoff AND NOT EXISTS (SELECT 1 FROM webhook_delivery d
                 WHERE d.event_id = e.id AND d.state <> 'delivered')
             LIMIT :limit
             """;
 
     private static final String EXPIRED_DEDUP_KEYS = """
-            DELETE FROM webhook_dedup WHERE dedup_key IN
-                (SELECT dedup_key FROM webhook_dedup WHERE received_at < :cutoff LIMIT :limit)
+            DELETE FROM webhook_dedup WHERE (interview_id, type, body_hash) IN
+                (SELECT interview_id, type, body_hash FROM webhook_dedup WHERE received_at < :cutoff LIMIT :limit)
             """;
 
     private final JdbcClient jdbc;
@@ -91,8 +92,9 @@ class InboxRetention {
     }
 
     private int purgeEvents(long cutoff) {
+        // Event ids are UUIDv7: every id below the first possible id of the cutoff time is older.
         List<String> ids = this.jdbc.sql(EXPIRED_EVENTS)
-            .param("cutoff", cutoff)
+            .param("cutoff", new UUID(cutoff << 16, 0).toString())
             .param("limit", CHUNK)
             .query(String.class)
             .list();

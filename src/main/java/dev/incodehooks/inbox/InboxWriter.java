@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +45,9 @@ final class InboxWriter {
     // The dedup row is taken over only when the one found is older than the window: the unique key
     // arbitrates between racing duplicates.
     private static final String CLAIM_DEDUP_KEY = """
-            INSERT INTO webhook_dedup (dedup_key, event_id, received_at) VALUES (?, ?, ?)
-            ON CONFLICT (dedup_key) DO UPDATE SET event_id = excluded.event_id, received_at = excluded.received_at
+            INSERT INTO webhook_dedup (interview_id, type, body_hash, event_id, received_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (interview_id, type, body_hash)
+            DO UPDATE SET event_id = excluded.event_id, received_at = excluded.received_at
             WHERE webhook_dedup.received_at < ?
             """;
 
@@ -71,8 +74,13 @@ final class InboxWriter {
     sealed interface Write permits Accept, Complete, Heartbeat {
     }
 
-    record Accept(WebhookEvent event, String dedupKey, List<String> sinks, CompletableFuture<Acceptance> result)
+    record Accept(WebhookEvent event, byte[] bodyHash, List<String> sinks, CompletableFuture<Acceptance> result)
             implements Write {
+
+        /** One order of dedup keys for every batch, on every replica: concurrent batches never deadlock. */
+        static final Comparator<Accept> KEY_ORDER = Comparator.comparing((Accept accept) -> accept.event().interviewId())
+            .thenComparing((accept) -> accept.event().type())
+            .thenComparing(Accept::bodyHash, Arrays::compare);
     }
 
     record Complete(DeliveryResult result, Consumer<Boolean> afterWrite) implements Write {
@@ -92,6 +100,8 @@ final class InboxWriter {
     private final BlockingQueue<Write> queue;
 
     private final DistributionSummary batchSizes;
+
+    private final Timer commitLatency;
 
     private final List<Consumer<Set<String>>> newDeliveryListeners = new CopyOnWriteArrayList<>();
 
@@ -115,6 +125,10 @@ final class InboxWriter {
         this.batchSizes = DistributionSummary.builder("webhooks.inbox.commit.batch.size")
             .description("Writes committed together in one transaction")
             .baseUnit("writes")
+            .publishPercentileHistogram()
+            .register(registry);
+        this.commitLatency = Timer.builder("webhooks.inbox.commit.latency")
+            .description("Time to write and commit one batch")
             .publishPercentileHistogram()
             .register(registry);
         this.thread = new Thread(this::run, "inbox-writer");
@@ -186,6 +200,7 @@ final class InboxWriter {
     private void write(List<Write> batch) {
         Map<Accept, Acceptance> acceptances = new IdentityHashMap<>();
         Set<String> sinksWithNewDeliveries = new HashSet<>();
+        long start = System.nanoTime();
         try (Connection connection = this.dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -194,6 +209,7 @@ final class InboxWriter {
                 writeCompletions(connection, batch);
                 writeHeartbeats(connection, batch);
                 connection.commit();
+                this.commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
             catch (SQLException | RuntimeException ex) {
                 connection.rollback();
@@ -232,8 +248,7 @@ final class InboxWriter {
     private void writeAccepts(Connection connection, List<Write> batch, Map<Accept, Acceptance> acceptances,
             Set<String> sinksWithNewDeliveries) throws SQLException {
         List<Accept> accepts = ofType(batch, Accept.class);
-        // One order of keys for every replica's batches: concurrent batches never deadlock on them.
-        accepts.sort(Comparator.comparing(Accept::dedupKey));
+        accepts.sort(Accept.KEY_ORDER);
         if (accepts.isEmpty()) {
             return;
         }
@@ -244,15 +259,25 @@ final class InboxWriter {
             for (Accept accept : accepts) {
                 WebhookEvent event = accept.event();
                 long receivedAt = event.receivedAt().toEpochMilli();
-                dedup.setString(1, accept.dedupKey());
-                dedup.setString(2, event.id().toString());
-                dedup.setLong(3, receivedAt);
-                dedup.setLong(4, receivedAt - this.dedupWindow.toMillis());
-                if (dedup.executeUpdate() == 0) {
+                dedup.setString(1, event.interviewId());
+                dedup.setString(2, event.type());
+                dedup.setBytes(3, accept.bodyHash());
+                dedup.setString(4, event.id().toString());
+                dedup.setLong(5, receivedAt);
+                dedup.setLong(6, receivedAt - this.dedupWindow.toMillis());
+                dedup.addBatch();
+            }
+            // One round trip for every key of the batch; a key not taken (0) is a duplicate.
+            int[] claimed = dedup.executeBatch();
+            for (int i = 0; i < accepts.size(); i++) {
+                Accept accept = accepts.get(i);
+                if (claimed[i] == 0) {
                     acceptances.put(accept, Acceptance.DUPLICATE);
                     continue;
                 }
                 acceptances.put(accept, Acceptance.STORED);
+                WebhookEvent event = accept.event();
+                long receivedAt = event.receivedAt().toEpochMilli();
                 events.setString(1, event.id().toString());
                 events.setString(2, event.type());
                 events.setString(3, event.interviewId());

@@ -1,13 +1,11 @@
 package dev.incodehooks.inbox;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +55,7 @@ public class JdbcInbox implements Inbox {
     @Override
     public Acceptance accept(WebhookEvent event) {
         CompletableFuture<Acceptance> result = new CompletableFuture<>();
-        if (!this.writer.offer(new InboxWriter.Accept(event, dedupKey(event), this.routing.sinksFor(event), result))) {
+        if (!this.writer.offer(new InboxWriter.Accept(event, bodyHash(event), this.routing.sinksFor(event), result))) {
             throw new InboxUnavailableException("The inbox write queue is full");
         }
         try {
@@ -119,14 +117,10 @@ public class JdbcInbox implements Inbox {
     public record PendingDeliveries(long count, Instant oldestReceivedAt) {
     }
 
-    /** Same type and same body bytes: what Incode sends again when it retries. */
-    static String dedupKey(WebhookEvent event) {
+    /** With the interview id and type, the dedup key: what Incode sends again when it retries. */
+    static byte[] bodyHash(WebhookEvent event) {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(event.type().getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-            digest.update(event.body());
-            return HexFormat.of().formatHex(digest.digest());
+            return MessageDigest.getInstance("SHA-256").digest(event.body());
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", ex);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +18,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.incodehooks.event.EventIds;
 import dev.incodehooks.event.WebhookEvent;
 import dev.incodehooks.event.WebhookType;
 import dev.incodehooks.inbox.Inbox;
@@ -70,7 +70,7 @@ class WebhookController {
         requireJson(request.getContentType());
         byte[] body = readBody(request);
         PayloadParser.Fields fields = this.parser.parse(body, type);
-        WebhookEvent event = new WebhookEvent(UUID.randomUUID(), type.name(), fields.interviewId(), fields.status(),
+        WebhookEvent event = new WebhookEvent(EventIds.next(this.clock), type.name(), fields.interviewId(), fields.status(),
                 this.clock.instant(), ClientAddress.of(request), body);
         if (this.inbox.accept(event) == Acceptance.DUPLICATE) {
             IntakeMetricsFilter.outcome(request, "duplicate");

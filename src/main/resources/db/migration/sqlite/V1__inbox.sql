@@ -1,4 +1,5 @@
--- Events as received, byte for byte. Times are epoch milliseconds.
+-- Events as received, byte for byte. Ids are UUIDv7, so they sort by time of receipt. Times are epoch
+-- milliseconds.
 CREATE TABLE webhook_event (
     id             TEXT    NOT NULL PRIMARY KEY,
     type           TEXT    NOT NULL,
@@ -8,16 +9,19 @@ CREATE TABLE webhook_event (
     received_at    INTEGER NOT NULL,
     body           BLOB    NOT NULL
 );
-CREATE INDEX webhook_event_received ON webhook_event (received_at);
 CREATE INDEX webhook_event_interview ON webhook_event (interview_id, received_at);
 
--- One row per distinct (type, body) seen within the dedup window: the unique key decides, never a
--- check-then-insert.
+-- One row per distinct (interview, type, body) seen within the dedup window: the unique key decides,
+-- never a check-then-insert. Keyed by interview first: Incode's ids grow over time, so
+-- new keys land together at the end of the index.
 CREATE TABLE webhook_dedup (
-    dedup_key   TEXT    NOT NULL PRIMARY KEY,
-    event_id    TEXT    NOT NULL,
-    received_at INTEGER NOT NULL
-);
+    interview_id TEXT    NOT NULL,
+    type         TEXT    NOT NULL,
+    body_hash    BLOB    NOT NULL,
+    event_id     TEXT    NOT NULL,
+    received_at  INTEGER NOT NULL,
+    PRIMARY KEY (interview_id, type, body_hash)
+) WITHOUT ROWID;
 CREATE INDEX webhook_dedup_received ON webhook_dedup (received_at);
 
 -- One row per event and sink. state: pending | delivered | dead.
@@ -37,7 +41,7 @@ CREATE TABLE webhook_delivery (
 CREATE INDEX webhook_delivery_due ON webhook_delivery (sink, next_attempt_at) WHERE state = 'pending';
 CREATE INDEX webhook_delivery_order ON webhook_delivery (sink, interview_id, id) WHERE state = 'pending';
 CREATE INDEX webhook_delivery_event ON webhook_delivery (event_id);
-CREATE INDEX webhook_delivery_state ON webhook_delivery (sink, state, id);
+CREATE INDEX webhook_delivery_dead ON webhook_delivery (sink, id) WHERE state = 'dead';
 
 -- Written by the health check: proves the store accepts writes.
 CREATE TABLE inbox_heartbeat (
