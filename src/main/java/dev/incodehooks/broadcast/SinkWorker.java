@@ -144,7 +144,7 @@ final class SinkWorker {
                 boolean full = false;
                 if (room > 0) {
                     List<Delivery> due = this.inbox.due(this.name, this.ordered, this.clock.instant(), room,
-                            this.inFlight.size(), this.lease);
+                            this.inFlight, this.lease);
                     int started = 0;
                     for (Delivery delivery : due) {
                         if (started < room && this.inFlight.add(delivery.id())) {

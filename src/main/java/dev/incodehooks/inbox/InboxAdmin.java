@@ -118,12 +118,22 @@ public class InboxAdmin {
     }
 
     private int replay(String update, Map<String, Object> params, String sinksQuery) {
+        lockForWrite(this.jdbc);
         Set<String> sinks = Set.copyOf(this.jdbc.sql(sinksQuery).params(params).query(String.class).list());
         int replayed = this.jdbc.sql(update).params(params).param("now", this.clock.millis()).update();
         if (replayed > 0) {
             this.writer.notifyNewDeliveries(sinks);
         }
         return replayed;
+    }
+
+    /**
+     * Starts a read-then-write transaction with a write, so that it waits for the writer's lock rather
+     * than failing when it upgrades (SQLite answers SQLITE_BUSY at once to a read transaction that wants
+     * to write after another connection committed).
+     */
+    static void lockForWrite(JdbcClient jdbc) {
+        jdbc.sql("UPDATE inbox_heartbeat SET checked_at = checked_at WHERE id = 1").update();
     }
 
     private List<DeliveryView> deliveriesOf(String eventId) {

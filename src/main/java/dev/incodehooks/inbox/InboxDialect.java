@@ -16,14 +16,16 @@ import org.springframework.jdbc.support.MetaDataAccessException;
  */
 enum InboxDialect {
 
-    /** One process owns the file: due deliveries are read, and the workers' in-flight set keeps them apart. */
+    /**
+     * One process owns the file: the ids of due deliveries are read from the index alone, the worker
+     * drops those it is already working on, and only the others are read whole.
+     */
     SQLITE {
 
         @Override
         String dueQuery(boolean ordered) {
-            return SELECT + " FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id WHERE "
-                    + DUE + (ordered ? IN_ORDER + " ORDER BY d.id" : " ORDER BY d.next_attempt_at, d.id")
-                    + " LIMIT :limit";
+            return "SELECT d.id FROM webhook_delivery d WHERE " + DUE
+                    + (ordered ? IN_ORDER + " ORDER BY d.id" : " ORDER BY d.next_attempt_at, d.id") + " LIMIT :limit";
         }
 
         @Override
@@ -76,11 +78,18 @@ enum InboxDialect {
     private static final String IN_ORDER = " AND NOT EXISTS (SELECT 1 FROM webhook_delivery p"
             + " WHERE p.sink = d.sink AND p.interview_id = d.interview_id AND p.state = 'pending' AND p.id < d.id)";
 
-    /** The query returning due deliveries of {@code :sink} at {@code :now}, at most {@code :limit}. */
+    /**
+     * The query of due deliveries of {@code :sink} at {@code :now}, at most {@code :limit}: whole
+     * deliveries when it {@link #claims()}, else their ids only.
+     */
     abstract String dueQuery(boolean ordered);
 
     /** Whether {@link #dueQuery} claims what it returns, so that it never returns a delivery in flight. */
     abstract boolean claims();
+
+    /** Whole deliveries by id, for the dialects whose due query returns ids. */
+    static final String DELIVERIES_BY_ID = SELECT
+            + " FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id WHERE d.id IN (:ids) ORDER BY d.id";
 
     /** Runs at the start of each group-commit transaction. */
     abstract void beginBatch(Connection connection) throws SQLException;

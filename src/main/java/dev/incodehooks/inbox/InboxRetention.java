@@ -92,6 +92,7 @@ class InboxRetention {
     }
 
     private int purgeEvents(long cutoff) {
+        InboxAdmin.lockForWrite(this.jdbc);
         // Event ids are UUIDv7: every id below the first possible id of the cutoff time is older.
         List<String> ids = this.jdbc.sql(EXPIRED_EVENTS)
             .param("cutoff", new UUID(cutoff << 16, 0).toString())

@@ -75,20 +75,30 @@ public class JdbcInbox implements Inbox {
     }
 
     /**
-     * Takes up to {@code room} pending deliveries of a sink that are due at {@code now}, oldest first. On
-     * a shared database they are claimed until {@code now + lease}; on the embedded one the caller's
-     * in-flight deliveries may come back, so there are that many more.
+     * Takes up to {@code room} pending deliveries of a sink that are due at {@code now}, oldest first,
+     * leaving out those the caller is working on. On a shared database they are claimed until
+     * {@code now + lease}, so no other replica takes them.
      * @param ordered whether to hold back a delivery while an earlier one of its interview is pending
-     * @param inFlight how many deliveries of this sink the caller is working on
+     * @param inFlight the deliveries of this sink the caller is working on
      */
-    public List<Delivery> due(String sink, boolean ordered, Instant now, int room, int inFlight, Duration lease) {
-        return this.jdbc.sql(this.dialect.dueQuery(ordered))
+    public List<Delivery> due(String sink, boolean ordered, Instant now, int room, Set<Long> inFlight,
+            Duration lease) {
+        var query = this.jdbc.sql(this.dialect.dueQuery(ordered))
             .param("sink", sink)
             .param("now", now.toEpochMilli())
-            .param("limit", this.dialect.claims() ? room : room + inFlight)
-            .param("leaseUntil", now.plus(lease).toEpochMilli())
-            .query(JdbcInbox::delivery)
-            .list();
+            .param("leaseUntil", now.plus(lease).toEpochMilli());
+        if (this.dialect.claims()) {
+            return query.param("limit", room).query(JdbcInbox::delivery).list();
+        }
+        List<Long> ids = query.param("limit", room + inFlight.size())
+            .query(Long.class)
+            .list()
+            .stream()
+            .filter((id) -> !inFlight.contains(id))
+            .limit(room)
+            .toList();
+        return ids.isEmpty() ? List.of()
+                : this.jdbc.sql(InboxDialect.DELIVERIES_BY_ID).param("ids", ids).query(JdbcInbox::delivery).list();
     }
 
     /**
