@@ -291,10 +291,11 @@ class DeliveryIntegrationTests {
             racer.join(TimeUnit.SECONDS.toMillis(30));
         }
         assertThat(statuses).hasSize(20).containsOnly(200);
-        assertThat(this.registry.get("webhooks.intake.requests")
+        // Counted as the request ends, which can be just after the client has its answer.
+        Eventually.until("29 duplicates counted", () -> this.registry.get("webhooks.intake.requests")
             .tags("type", "onboarding-status", "outcome", "duplicate", "reason", "none")
             .counter()
-            .count()).isGreaterThanOrEqualTo(29);
+            .count() >= 29);
         List<EventView> events = this.admin.events(interviewId, null, null, 100);
         assertThat(events).hasSize(1);
         assertThat(events.get(0).deliveries()).extracting(DeliveryView::sink).doesNotHaveDuplicates();
@@ -312,6 +313,9 @@ class DeliveryIntegrationTests {
         String interviewId = IncodePayloads.interviewId();
         assertThat(IncodeClient.to(this.port).onboarding(interviewId, "EXPIRED")).isEqualTo(200);
         Eventually.until("delivered", () -> !requestsFor(healthy, interviewId).isEmpty());
+        // The worker counts a delivery once the consumer has answered: just after the consumer saw it.
+        Eventually.until("delivery counted", () -> this.registry.find("webhooks.broadcast.lag").tag("sink", "healthy")
+            .timer() != null);
         String metrics = get("/actuator/prometheus");
         assertThat(metrics).contains("webhooks_broadcast_deliveries_total{outcome=\"delivered\",sink=\"healthy\"}")
             .contains("webhooks_broadcast_lag_seconds_count{sink=\"healthy\"}")
