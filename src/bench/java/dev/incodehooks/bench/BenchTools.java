@@ -2,11 +2,14 @@ package dev.incodehooks.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +25,10 @@ import dev.incodehooks.event.EventIds;
  * <ul>
  * <li>{@code postgres PORT}: a real PostgreSQL (embedded, from Maven artifacts) until killed</li>
  * <li>{@code prefill FILE COUNT}: an SQLite inbox with COUNT delivered events already stored</li>
- * <li>{@code lag SERVICE_PORT CONSUMER_PORT RATE SECONDS WARMUP}: sends RATE webhooks a second for SECONDS to the
- * service, then reads the received-to-delivered lag and losses from {@link LagConsumerApplication}</li>
+ * <li>{@code lag SERVICE_PORT CONSUMER_PORT SECONDS WARMUP RATE...}: warms up at the first rate for WARMUP
+ * seconds, then for each rate sends that many webhooks a second for SECONDS to the service and reads the
+ * received-to-delivered lag and losses from {@link LagConsumerApplication}, with how busy the machine's
+ * cores were</li>
  * </ul>
  */
 public final class BenchTools {
@@ -38,10 +43,13 @@ public final class BenchTools {
             case "lag" -> {
                 int servicePort = Integer.parseInt(args[1]);
                 int consumerPort = Integer.parseInt(args[2]);
-                int rate = Integer.parseInt(args[3]);
-                // A first run warms both JVMs up; only the second is reported.
-                lag(servicePort, consumerPort, rate, Integer.parseInt(args[5]), false);
-                lag(servicePort, consumerPort, rate, Integer.parseInt(args[4]), true);
+                int seconds = Integer.parseInt(args[3]);
+                List<Integer> rates = Arrays.stream(args, 5, args.length).map(Integer::valueOf).toList();
+                // A first run warms the JVMs up; it is not reported.
+                lag(servicePort, consumerPort, rates.get(0), Integer.parseInt(args[4]), false);
+                for (int rate : rates) {
+                    lag(servicePort, consumerPort, rate, seconds, true);
+                }
                 System.exit(0);
             }
             default -> throw new IllegalArgumentException("Unknown tool " + args[0]);
@@ -138,6 +146,7 @@ public final class BenchTools {
             long total = (long) rate * seconds;
             AtomicLong sent = new AtomicLong();
             long runId = System.nanoTime() % 100_000;
+            long[] cpuBefore = machineCpu();
             var task = scheduler.scheduleAtFixedRate(() -> {
                 long n = sent.incrementAndGet();
                 if (n > total) {
@@ -171,6 +180,7 @@ public final class BenchTools {
             }, 0, 1_000_000L / rate, TimeUnit.MICROSECONDS);
             Thread.sleep(seconds * 1000L + 2000);
             task.cancel(false);
+            long[] cpuAfter = machineCpu();
             scheduler.shutdown();
             senders.shutdown();
             senders.awaitTermination(30, TimeUnit.SECONDS);
@@ -190,10 +200,10 @@ public final class BenchTools {
             }
             long failed = failures.values().stream().mapToLong(Long::longValue).sum();
             System.out.printf("lag: rate=%d/s for %d s, sent=%d acknowledged=%d failed=%d delivered=%d lost=%d, "
-                    + "received->delivered p50=%d ms p99=%d ms max=%d ms%n", rate, seconds, Math.min(sent.get(), total),
-                    acknowledged.get(), failed, number(result, "events"),
+                    + "received->delivered p50=%d ms p99=%d ms max=%d ms, cores busy %.0f%%%n", rate, seconds,
+                    Math.min(sent.get(), total), acknowledged.get(), failed, number(result, "events"),
                     acknowledged.get() - number(result, "events"), number(result, "p50"), number(result, "p99"),
-                    number(result, "max"));
+                    number(result, "max"), 100.0 * (cpuAfter[0] - cpuBefore[0]) / (cpuAfter[1] - cpuBefore[1]));
             if (!failures.isEmpty()) {
                 System.out.println("lag: failures " + failures);
             }
@@ -203,5 +213,16 @@ public final class BenchTools {
     private static long number(String json, String name) {
         var matcher = java.util.regex.Pattern.compile("\"" + name + "\":(-?\\d+)").matcher(json);
         return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+    }
+
+    /** Busy and total jiffies of all cores, from /proc/stat (Linux). */
+    private static long[] machineCpu() throws IOException {
+        String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < fields.length; i++) {
+            total += Long.parseLong(fields[i]);
+        }
+        long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+        return new long[] { total - idle, total };
     }
 }

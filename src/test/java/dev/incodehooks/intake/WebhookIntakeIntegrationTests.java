@@ -267,6 +267,19 @@ class WebhookIntakeIntegrationTests {
         }
     }
 
+    @Test
+    void measuresWebhooksOnceAndOtherRequestsAsUsual() throws Exception {
+        post(ONBOARDING, "application/json", IncodePayloads.onboardingFinished());
+        this.received.next();
+        this.http.send(HttpRequest.newBuilder(uri("/index.html")).build(), BodyHandlers.ofString());
+        Eventually.until("the other request observed",
+                () -> !this.registry.find("http.server.requests").tag("uri", "NOT_FOUND").timers().isEmpty());
+        Eventually.until("the webhook counted", () -> count("onboarding-status", "accepted", "none") > 0);
+        assertThat(this.registry.find("http.server.requests").timers())
+            .extracting((timer) -> timer.getId().getTag("uri"))
+            .noneMatch((uri) -> uri != null && uri.startsWith("/webhooks"));
+    }
+
     private void assertRejected(HttpResponse<String> response, int status, String type, String reason)
             throws InterruptedException {
         assertThat(response.statusCode()).isEqualTo(status);
