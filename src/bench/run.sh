@@ -60,7 +60,9 @@ measure() {
   local name=$1 conns=$2 before after
   before=$(cpu_ticks "$server")
   wrk -t2 -c"$conns" -d"${DURATION}s" --latency -s src/bench/incode.lua "http://127.0.0.1:$PORT" -- "$name$conns" \
-    | grep '^{' > "$WORK/$name-$conns.json"
+    > "$WORK/$name-$conns.wrk.txt" 2>&1 || true
+  grep '^{' "$WORK/$name-$conns.wrk.txt" > "$WORK/$name-$conns.json" \
+    || { echo "wrk gave no result for $name at $conns connections: see $WORK/$name-$conns.wrk.txt" >&2; return 0; }
   after=$(cpu_ticks "$server")
   local requests; requests=$(sed 's/.*"requests":\([0-9]*\).*/\1/' "$WORK/$name-$conns.json")
   echo "$(cat "$WORK/$name-$conns.json")" \
