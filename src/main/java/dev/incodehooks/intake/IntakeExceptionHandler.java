@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.incodehooks.inbox.InboxUnavailableException;
+import dev.incodehooks.security.Rejections;
 
 /**
  * Turns every rejection into {@code application/problem+json}; Spring's own (405, 404, ...) come through
@@ -24,14 +25,14 @@ class IntakeExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> rejected(WebhookRejectedException ex, HttpServletRequest request) {
-        IntakeMetricsFilter.reason(request, ex.reason());
+        Rejections.reason(request, ex.reason());
         return ResponseEntity.status(ex.status()).body(ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage()));
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unavailable(InboxUnavailableException ex, HttpServletRequest request) {
         logger.warn("Webhook not stored, answering 503: " + ex.getMessage());
-        IntakeMetricsFilter.reason(request, "inbox-unavailable");
+        Rejections.reason(request, "inbox-unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
             .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
             .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,

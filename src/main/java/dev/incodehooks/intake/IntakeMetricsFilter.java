@@ -14,14 +14,16 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.incodehooks.security.Rejections;
+import dev.incodehooks.security.TokenEndpoint;
+
 /**
  * Counts and times every request on the webhook paths, accepted or rejected, wherever it was rejected:
  * {@code webhooks.intake.requests{type,outcome,reason}} and {@code webhooks.intake.latency{type,outcome}}.
- * Tags stay low-cardinality: an undeclared path is {@code type=unknown}.
+ * Tags stay low-cardinality: an undeclared path is {@code type=unknown}; the built-in OAuth2 token URL is
+ * {@code type=oauth-token}.
  */
 class IntakeMetricsFilter extends OncePerRequestFilter {
-
-    private static final String REASON = IntakeMetricsFilter.class.getName() + ".reason";
 
     private static final String OUTCOME = IntakeMetricsFilter.class.getName() + ".outcome";
 
@@ -41,11 +43,6 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
             .withRegistry(registry);
     }
 
-    /** Records why a request was rejected, for the {@code reason} tag. */
-    static void reason(HttpServletRequest request, String reason) {
-        request.setAttribute(REASON, reason);
-    }
-
     /** Records a finer outcome than the status tells, such as {@code duplicate}. */
     static void outcome(HttpServletRequest request, String outcome) {
         request.setAttribute(OUTCOME, outcome);
@@ -63,7 +60,8 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
         finally {
             String type = type(request);
             String outcome = (request.getAttribute(OUTCOME) instanceof String given) ? given : outcome(status);
-            String reason = (request.getAttribute(REASON) instanceof String given) ? given : reason(status);
+            String given = Rejections.reasonOf(request);
+            String reason = (given != null) ? given : reason(status);
             this.requests.withTags("type", type, "outcome", outcome, "reason", reason).increment();
             this.latency.withTags("type", type, "outcome", outcome)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -72,6 +70,9 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
 
     private String type(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.equals(TokenEndpoint.PATH)) {
+            return "oauth-token";
+        }
         if (path.startsWith(WebhookController.PATH_PREFIX)) {
             String name = path.substring(WebhookController.PATH_PREFIX.length());
             if (this.types.find(name).isPresent()) {

@@ -1,5 +1,8 @@
 package dev.incodehooks.security;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,7 +15,8 @@ import dev.incodehooks.TestStore;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * A misconfiguration stops the whole application at start-up, with a message naming the key.
+ * A misconfiguration stops the whole application at start-up, with a message naming the key. Several
+ * properties of one case are separated by semicolons.
  */
 class MisconfigurationIntegrationTests {
 
@@ -24,11 +28,27 @@ class MisconfigurationIntegrationTests {
             "webhooks.types.Face_Auth.id-field=interviewId|webhooks.types.Face_Auth",
             "webhooks.types.onboarding-status.id-field=interviewId|webhooks.types.onboarding-status",
             "webhooks.types.face-auth.status-field=overallStatus|webhooks.types[face-auth].idField",
-            "webhooks.max-body-size=1GB|webhooks.max-body-size" })
-    void failsStartUpNamingTheKey(String property, String expectedMessage) {
+            "webhooks.max-body-size=1GB|webhooks.max-body-size",
+            "webhooks.security.oauth2.mode=built-in|webhooks.security.oauth2.client-id",
+            "webhooks.security.oauth2.mode=built-in;webhooks.security.oauth2.client-id=incode;"
+                    + "webhooks.security.oauth2.client-secrets=short|webhooks.security.oauth2.client-secrets",
+            "webhooks.security.oauth2.mode=built-in;webhooks.security.oauth2.client-id=incode;"
+                    + "webhooks.security.oauth2.client-secrets=a-long-enough-secret|webhooks.security.oauth2.signing-keys",
+            "webhooks.security.oauth2.mode=built-in;webhooks.security.oauth2.client-id=incode;"
+                    + "webhooks.security.oauth2.client-secrets=a-long-enough-secret;"
+                    + "webhooks.security.oauth2.signing-keys=c2hvcnQ=|webhooks.security.oauth2.signing-keys[0]",
+            "webhooks.security.oauth2.mode=external|webhooks.security.oauth2.issuer",
+            "webhooks.security.oauth2.mode=external;webhooks.security.oauth2.issuer=https://idp.example|"
+                    + "webhooks.security.oauth2.audiences",
+            "webhooks.security.oauth2.mode=sometimes|prefix=webhooks.security.oauth2" })
+    void failsStartUpNamingTheKey(String properties, String expectedMessage) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+                "--spring.datasource.url=" + TestStore.newSqliteUrl()));
+        for (String property : properties.split(";")) {
+            args.add("--" + property);
+        }
         assertThatException().isThrownBy(() -> new SpringApplicationBuilder(IncodeWebhookReceiverApplication.class)
-            .run("--server.port=0", "--management.server.port=0",
-                    "--spring.datasource.url=" + TestStore.newSqliteUrl(), "--" + property)
+            .run(args.toArray(String[]::new))
             .close()).satisfies((ex) -> org.assertj.core.api.Assertions
                 .assertThat(NestedExceptionUtils.getMostSpecificCause(ex).getMessage() + " / " + ex.getMessage())
                 .contains(expectedMessage));
