@@ -14,14 +14,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Requires {@code Authorization: Bearer <token>} on webhooks when OAuth2 is on, after the source and
  * static-header checks. Rejections are 401 with a problem body and an RFC 6750 challenge; the reason is
  * recorded for the metrics; the token itself is never logged nor echoed.
  */
-class BearerTokenFilter extends OncePerRequestFilter {
+class BearerTokenFilter extends WebhookCheckFilter {
 
     private static final Logger logger = LoggerFactory.getLogger(BearerTokenFilter.class);
 
@@ -34,11 +33,6 @@ class BearerTokenFilter extends OncePerRequestFilter {
 
     BearerTokenFilter(WebhookTokens tokens) {
         this.tokens = tokens;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return TokenEndpoint.PATH.equals(request.getRequestURI());
     }
 
     @Override

@@ -13,12 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Requires the static headers configured in Incode's dashboard, compared as {@link Secrets}.
  */
-class RequiredHeadersFilter extends OncePerRequestFilter {
+class RequiredHeadersFilter extends WebhookCheckFilter {
 
     private static final Logger logger = LoggerFactory.getLogger(RequiredHeadersFilter.class);
 
@@ -29,12 +28,6 @@ class RequiredHeadersFilter extends OncePerRequestFilter {
             .stream()
             .map((entry) -> new RequiredHeader(entry.getKey(), new Secrets(entry.getValue())))
             .toList();
-    }
-
-    /** The token URL authenticates its client itself; Incode's custom headers are for webhooks. */
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return TokenEndpoint.PATH.equals(request.getRequestURI());
     }
 
     @Override
