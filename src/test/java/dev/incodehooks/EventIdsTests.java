@@ -2,10 +2,12 @@ package dev.incodehooks;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,21 +20,42 @@ class EventIdsTests {
     @Test
     void areVersion7WithTheTimeFirst() {
         Instant now = Instant.parse("2026-11-25T20:00:00.123Z");
-        UUID id = EventIds.next(Clock.fixed(now, ZoneOffset.UTC));
+        UUID id = new EventIds(Clock.fixed(now, ZoneOffset.UTC)).next();
         assertThat(id.version()).isEqualTo(7);
         assertThat(id.variant()).isEqualTo(2);
-        assertThat(id.getMostSignificantBits() >>> 16).isEqualTo(now.toEpochMilli());
+        assertThat(EventIds.millis(id)).isEqualTo(now.toEpochMilli());
+        assertThat(EventIds.first(now.toEpochMilli()).toString()).isLessThan(id.toString());
+        assertThat(EventIds.first(now.toEpochMilli() + 1).toString()).isGreaterThan(id.toString());
     }
 
     @Test
-    void sortByTimeAsStringsAndNeverRepeat() {
-        Clock early = Clock.fixed(Instant.parse("2026-11-25T20:00:00Z"), ZoneOffset.UTC);
-        Clock late = Clock.fixed(Instant.parse("2026-11-25T20:00:01Z"), ZoneOffset.UTC);
-        assertThat(EventIds.next(early).toString()).isLessThan(EventIds.next(late).toString());
-        Set<UUID> ids = new HashSet<>();
+    void sortInTheOrderTheyWereTakenAsStringsWithinAMillisecondAndWhenTheClockStepsBack() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-25T20:00:01Z"));
+        EventIds ids = new EventIds(new Clock() {
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        });
+        List<String> taken = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
-            ids.add(EventIds.next(early));
+            taken.add(ids.next().toString());
         }
-        assertThat(ids).hasSize(100_000);
+        now.set(Instant.parse("2026-11-25T20:00:00Z"));
+        taken.add(ids.next().toString());
+        now.set(Instant.parse("2026-11-25T20:00:05Z"));
+        taken.add(ids.next().toString());
+        assertThat(taken).isSorted().doesNotHaveDuplicates();
     }
 }

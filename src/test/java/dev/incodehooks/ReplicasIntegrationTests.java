@@ -1,10 +1,19 @@
 package dev.incodehooks;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * replica is killed with SIGKILL mid-stream and its clients move to the other (as a load balancer
  * would). Every acknowledged event is stored once and delivered; while both replicas were up, no event
  * was delivered twice (claims are exclusive); the dead replica's claims are taken over when their lease
- * expires.
+ * expires. A consumer slower than most of the timeout never gets one attempt from both replicas, and an
+ * ordered sink gets each interview in order of receipt whichever replica received and committed first.
  */
 class ReplicasIntegrationTests {
 
@@ -26,6 +36,18 @@ class ReplicasIntegrationTests {
     private static final int KILL_AFTER = 1000;
 
     private static final Duration BOUND = Duration.ofMinutes(3);
+
+    private static final int SLOW_EVENTS = 150;
+
+    /** Two threads per replica, each attempt taking 700 ms of the 1 s timeout. */
+    private static final String[] SLOW_SINK = { "--webhooks.broadcast.sinks.consumer.concurrency=2" };
+
+    private static final int ORDERED_INTERVIEWS = 40;
+
+    private static final List<String> STATUSES = List.of("ID_VALIDATION_FINISHED", "FACE_VALIDATION_FINISHED",
+            "ONBOARDING_FINISHED", "MANUAL_REVIEW_REJECTED", "MANUAL_REVIEW_APPROVED");
+
+    private static final String[] ORDERED_SINK = { "--webhooks.broadcast.sinks.consumer.ordered=true" };
 
     @Test
     void replicasShareTheWorkAndLoseNothingWhenOneDies() throws Exception {
@@ -49,11 +71,94 @@ class ReplicasIntegrationTests {
             System.out.printf("replicas test: sent=%d acknowledged=%d stored=%d delivered=%d deliveries received=%d "
                     + "(while both up: %d) lost=%d undelivered=%d%n", EVENTS, load.acknowledged().size(), stored.size(),
                     delivered.size(), consumer.all().size(), whileBothUp.size(), lost.size(), undelivered.size());
-            assertThat(whileBothUp).extracting(Received::webhookId).doesNotHaveDuplicates();
+            // A retry after a slow answer is legitimate; the same attempt twice is not.
+            assertThat(whileBothUp).extracting((one) -> one.webhookId() + "#" + one.attempt()).doesNotHaveDuplicates();
             assertThat(load.acknowledged()).hasSize(EVENTS);
             assertThat(lost).isEmpty();
             assertThat(stored).doesNotHaveDuplicates();
             assertThat(undelivered).isEmpty();
         }
+    }
+
+    /**
+     * A consumer that takes most of the sink's timeout, and many times more pending deliveries than the
+     * sink's threads: each replica claims only what it starts at once, so no claim expires before its
+     * attempt and no delivery is attempted by both replicas.
+     */
+    @Test
+    void aSlowConsumerNeverGetsTheSameAttemptFromBothReplicas() throws Exception {
+        String url = TestPostgres.newDatabaseUrl();
+        Path logs = TestStore.newSqliteFile().getParent();
+        try (TestConsumer consumer = TestConsumer.started((request) -> TestConsumer.after(Duration.ofMillis(700), 200));
+                ServiceProcess a = ServiceProcess.start(logs.resolve("slow-a.log"), url, consumer.url(), SLOW_SINK);
+                ServiceProcess b = ServiceProcess.start(logs.resolve("slow-b.log"), url, consumer.url(), SLOW_SINK)) {
+            IncodeLoad load = IncodeLoad.start(SLOW_EVENTS, 4,
+                    (client) -> (client % 2 == 0) ? List.of(a.port(), b.port()) : List.of(b.port(), a.port()), BOUND);
+            load.await(BOUND);
+            Set<String> delivered = CrashRecoveryIntegrationTests.awaitDelivered(consumer, load.acknowledged());
+            List<String> attempts = consumer.all().stream().map((one) -> one.webhookId() + "#" + one.attempt()).toList();
+            long repeated = attempts.size() - new HashSet<>(attempts).size();
+            long retried = consumer.all().stream().filter((one) -> one.attempt() > 1).count();
+            System.out.printf("slow consumer test: sent=%d acknowledged=%d delivered=%d requests=%d "
+                    + "same attempt twice=%d retries=%d%n", SLOW_EVENTS, load.acknowledged().size(), delivered.size(),
+                    attempts.size(), repeated, retried);
+            assertThat(load.acknowledged()).hasSize(SLOW_EVENTS);
+            assertThat(delivered).containsAll(load.acknowledged());
+            assertThat(repeated).isZero();
+        }
+    }
+
+    /**
+     * One interview's statuses sent alternately to each replica, a few milliseconds apart without waiting
+     * for the answers: the ordered sink gets them in order of receipt (their ids), whichever replica
+     * committed first.
+     */
+    @Test
+    void anOrderedSinkGetsEachInterviewInOrderOfReceiptAcrossReplicas() throws Exception {
+        String url = TestPostgres.newDatabaseUrl();
+        Path logs = TestStore.newSqliteFile().getParent();
+        try (TestConsumer consumer = TestConsumer.healthy();
+                ServiceProcess a = ServiceProcess.start(logs.resolve("order-a.log"), url, consumer.url(), ORDERED_SINK);
+                ServiceProcess b = ServiceProcess.start(logs.resolve("order-b.log"), url, consumer.url(), ORDERED_SINK)) {
+            HttpClient http = HttpClient.newHttpClient();
+            List<String> interviews = new ArrayList<>();
+            List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
+            for (int i = 0; i < ORDERED_INTERVIEWS; i++) {
+                String interviewId = IncodePayloads.interviewId();
+                interviews.add(interviewId);
+                for (int s = 0; s < STATUSES.size(); s++) {
+                    int port = (s % 2 == 0) ? a.port() : b.port();
+                    answers.add(http.sendAsync(onboarding(port, interviewId, STATUSES.get(s)), BodyHandlers.discarding()));
+                    Thread.sleep(1);
+                }
+            }
+            for (CompletableFuture<HttpResponse<Void>> answer : answers) {
+                assertThat(answer.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+            Eventually.until("every status delivered",
+                    () -> consumer.accepted().size() >= ORDERED_INTERVIEWS * STATUSES.size());
+            int outOfOrder = 0;
+            for (String interviewId : interviews) {
+                List<String> ids = consumer.accepted().stream()
+                    .filter((one) -> one.bodyText().contains(interviewId))
+                    .map(Received::webhookId)
+                    .toList();
+                assertThat(ids).hasSize(STATUSES.size());
+                if (!ids.equals(ids.stream().sorted().toList())) {
+                    outOfOrder++;
+                }
+            }
+            System.out.printf("replicas order test: interviews=%d statuses each=%d out of receipt order=%d%n",
+                    ORDERED_INTERVIEWS, STATUSES.size(), outOfOrder);
+            assertThat(outOfOrder).isZero();
+        }
+    }
+
+    private static HttpRequest onboarding(int port, String interviewId, String status) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/incode/onboarding-status"))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .POST(BodyPublishers.ofByteArray(IncodePayloads.onboarding(interviewId, status)))
+            .build();
     }
 }

@@ -41,13 +41,17 @@ public final class ServiceProcess implements AutoCloseable {
      * @param datasourceUrl the store
      * @param consumerUrl the HTTP sink's URL
      */
-    public static ServiceProcess start(Path log, String datasourceUrl, String consumerUrl) throws Exception {
-        return start(log, datasourceUrl, consumerUrl, freePort(), freePort());
+    public static ServiceProcess start(Path log, String datasourceUrl, String consumerUrl, String... arguments)
+            throws Exception {
+        return start(log, datasourceUrl, consumerUrl, freePort(), freePort(), arguments);
     }
 
-    /** Starts the service on the given ports (a restart on the same ports). */
+    /**
+     * Starts the service on the given ports (a restart on the same ports).
+     * @param arguments more command-line arguments, such as the consumer sink's settings
+     */
     public static ServiceProcess start(Path log, String datasourceUrl, String consumerUrl, int port,
-            int managementPort) throws Exception {
+            int managementPort, String... arguments) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), IncodeWebhookReceiverApplication.class.getName(),
@@ -57,7 +61,10 @@ public final class ServiceProcess implements AutoCloseable {
                 "--webhooks.broadcast.sinks.consumer.timeout=1s",
                 "--webhooks.broadcast.sinks.consumer.retry.initial-interval=100ms",
                 "--webhooks.broadcast.sinks.consumer.retry.max-interval=500ms", "--logging.level.dev.incodehooks=WARN"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
         ServiceProcess service = new ServiceProcess(process, port, managementPort);
         service.awaitReady();
         return service;
@@ -80,7 +87,18 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGTERM: a graceful shutdown. */
     public void stop() throws InterruptedException {
         this.process.destroy();
-        assertThat(this.process.waitFor(30, TimeUnit.SECONDS)).as("stopped").isTrue();
+        assertThat(this.process.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
+    }
+
+    /** SIGTERM without waiting for the process to end. */
+    public void terminate() {
+        this.process.destroy();
+    }
+
+    /** Waits for the process to end; its exit code. */
+    public int awaitExit() throws InterruptedException {
+        assertThat(this.process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        return this.process.exitValue();
     }
 
     @Override

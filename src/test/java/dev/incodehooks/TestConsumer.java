@@ -31,6 +31,8 @@ public final class TestConsumer implements AutoCloseable {
 
     private final BlockingQueue<Received> delivered = new LinkedBlockingQueue<>();
 
+    private final List<Received> accepted = new CopyOnWriteArrayList<>();
+
     private volatile HttpServer server;
 
     private TestConsumer(int port, Function<Received, Integer> behaviour) {
@@ -84,6 +86,11 @@ public final class TestConsumer implements AutoCloseable {
         return List.copyOf(this.all);
     }
 
+    /** Every request answered 2xx, in the order they came. */
+    public List<Received> accepted() {
+        return List.copyOf(this.accepted);
+    }
+
     /** The next request answered 2xx, waiting up to 20 seconds; fails if none comes. */
     public Received nextDelivered() throws InterruptedException {
         Received received = this.delivered.poll(20, TimeUnit.SECONDS);
@@ -111,6 +118,7 @@ public final class TestConsumer implements AutoCloseable {
             this.all.add(received);
             int status = this.behaviour.apply(received);
             if (status >= 200 && status < 300) {
+                this.accepted.add(received);
                 this.delivered.add(received);
             }
             exchange.sendResponseHeaders(status, -1);

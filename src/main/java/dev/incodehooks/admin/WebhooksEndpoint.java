@@ -5,22 +5,29 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.incodehooks.inbox.InboxAdmin;
+import dev.incodehooks.inbox.InboxAdmin.Replay;
 
 /**
  * {@code /actuator/webhooks} on the management port.
  * <ul>
- * <li>{@code GET /actuator/webhooks}: deliveries per sink and state</li>
+ * <li>{@code GET /actuator/webhooks}: deliveries per sink and state, and those of sinks no longer
+ * configured</li>
  * <li>{@code GET /actuator/webhooks/events?interviewId=&type=&status=&limit=}: recent events with their
  * deliveries (never the payload)</li>
  * <li>{@code GET /actuator/webhooks/deliveries?sink=&state=&limit=}: deliveries with their last error</li>
  * <li>{@code POST /actuator/webhooks/replay} with {@code {"deliveryId":N}}, {@code {"eventId":"..."}} or
  * {@code {"sink":"..."}} (every dead delivery of that sink)</li>
+ * <li>{@code POST /actuator/webhooks/skip} with {@code {"deliveryId":N}}: give up on a dead delivery, so
+ * that the later events of its interview go out on an ordered sink</li>
+ * <li>{@code POST /actuator/webhooks/drop} with {@code {"sink":"..."}}: drop the waiting deliveries of a
+ * sink that is no longer configured</li>
  * </ul>
  */
 @Endpoint(id = "webhooks")
@@ -38,7 +45,7 @@ class WebhooksEndpoint {
 
     @ReadOperation
     Map<String, Object> summary() {
-        return Map.of("deliveries", this.admin.counts());
+        return Map.of("deliveries", this.admin.counts(), "unconfiguredSinks", this.admin.unconfigured());
     }
 
     @ReadOperation
@@ -53,27 +60,53 @@ class WebhooksEndpoint {
     }
 
     @WriteOperation
-    @Nullable Map<String, Object> replay(@Selector String action, @Nullable Long deliveryId, @Nullable String eventId,
+    @Nullable Map<String, Object> act(@Selector String action, @Nullable Long deliveryId, @Nullable String eventId,
             @Nullable String sink) {
-        if (!"replay".equals(action)) {
-            return null;
-        }
         Map<String, Object> result = new LinkedHashMap<>();
-        if (deliveryId != null) {
-            result.put("deliveryId", deliveryId);
-            result.put("replayed", this.admin.replayDelivery(deliveryId));
-        }
-        else if (eventId != null) {
-            result.put("eventId", eventId);
-            result.put("replayed", this.admin.replayEvent(eventId));
-        }
-        else if (sink != null) {
-            result.put("sink", sink);
-            result.put("replayed", this.admin.replayDead(sink));
-        }
-        else {
-            result.put("error", "give deliveryId, eventId or sink");
-            result.put("replayed", 0);
+        switch (action) {
+            case "replay" -> {
+                Replay replay;
+                if (deliveryId != null) {
+                    result.put("deliveryId", deliveryId);
+                    replay = this.admin.replayDelivery(deliveryId);
+                }
+                else if (eventId != null) {
+                    result.put("eventId", eventId);
+                    replay = this.admin.replayEvent(eventId);
+                }
+                else if (sink != null) {
+                    result.put("sink", sink);
+                    replay = this.admin.replayDead(sink);
+                }
+                else {
+                    throw new InvalidEndpointRequestException("Give deliveryId, eventId or sink", "no target");
+                }
+                result.put("replayed", replay.replayed());
+                // Pending deliveries are on their way (perhaps in flight): a replay would race their attempt.
+                result.put("notReplayed", replay.notReplayed());
+            }
+            case "skip" -> {
+                if (deliveryId == null) {
+                    throw new InvalidEndpointRequestException("Give the deliveryId of a dead delivery", "no target");
+                }
+                result.put("deliveryId", deliveryId);
+                result.put("skipped", this.admin.skip(deliveryId));
+            }
+            case "drop" -> {
+                if (sink == null) {
+                    throw new InvalidEndpointRequestException("Give the sink whose deliveries to drop", "no target");
+                }
+                try {
+                    result.put("sink", sink);
+                    result.put("dropped", this.admin.drop(sink));
+                }
+                catch (IllegalArgumentException ex) {
+                    throw new InvalidEndpointRequestException(ex.getMessage(), "configured sink");
+                }
+            }
+            default -> {
+                return null;
+            }
         }
         return result;
     }

@@ -2,6 +2,7 @@ package dev.incodehooks.broadcast;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.incodehooks.broadcast.BroadcastProperties.SinkProperties;
-import dev.incodehooks.inbox.JdbcInbox;
+import dev.incodehooks.inbox.DeliveryQueue;
 
 /**
  * Builds the configured sinks, their routing and their workers.
@@ -27,21 +28,22 @@ class BroadcastConfiguration {
     }
 
     @Bean
-    BroadcastMetrics broadcastMetrics(MeterRegistry registry, JdbcInbox inbox, Clock clock,
+    BroadcastMetrics broadcastMetrics(MeterRegistry registry, DeliveryQueue queue, Clock clock,
             BroadcastProperties properties) {
-        return new BroadcastMetrics(registry, inbox, clock, properties.sinksInForce().keySet());
+        return new BroadcastMetrics(registry, queue, clock, properties.sinksInForce());
     }
 
     @Bean
-    Broadcaster broadcaster(BroadcastProperties properties, JdbcInbox inbox, Clock clock, BroadcastMetrics metrics,
+    Broadcaster broadcaster(BroadcastProperties properties, DeliveryQueue queue, Clock clock, BroadcastMetrics metrics,
             ApplicationEventPublisher publisher, KafkaProperties kafka) {
+        ScheduledExecutorService alarms = Broadcaster.alarms();
         List<SinkWorker> workers = properties.sinksInForce()
             .entrySet()
             .stream()
             .map((entry) -> new SinkWorker(entry.getKey(), sink(entry.getValue(), publisher, kafka), entry.getValue(),
-                    inbox, clock, metrics))
+                    queue, clock, metrics, alarms))
             .toList();
-        return new Broadcaster(workers, inbox);
+        return new Broadcaster(workers, queue, alarms);
     }
 
     private static EventSink sink(SinkProperties properties, ApplicationEventPublisher publisher,

@@ -77,20 +77,27 @@ public record BroadcastProperties(@DefaultValue Map<String, @Valid SinkPropertie
      * @param timeout how long an attempt may take before it counts as failed
      * @param types only events of these webhook types (all when empty)
      * @param statuses only events with these statuses (all when empty)
-     * @param ordered deliver the events of one interview in order of receipt
+     * @param ordered deliver the events of one interview in order of receipt; by default true for a
+     * {@code kafka} sink (whose consumers read one interview's records in order from one partition), false
+     * for the others
      * @param concurrency attempts under way at once for this sink
      * @param retry when to try again after a failed attempt
      * @param topic where a {@code kafka} sink publishes
      */
     public record SinkProperties(@NotNull SinkType type, @Nullable URI url, @DefaultValue Map<String, String> headers,
             @DefaultValue("5s") @NotNull Duration timeout, @DefaultValue List<String> types,
-            @DefaultValue List<String> statuses, @DefaultValue("false") boolean ordered,
+            @DefaultValue List<String> statuses, @Nullable Boolean ordered,
             @DefaultValue("16") @Min(1) @Max(256) int concurrency, @DefaultValue @Valid @NotNull RetryProperties retry,
             @Nullable String topic) {
 
         static SinkProperties of(SinkType type) {
-            return new SinkProperties(type, null, Map.of(), Duration.ofSeconds(5), List.of(), List.of(), false, 16,
+            return new SinkProperties(type, null, Map.of(), Duration.ofSeconds(5), List.of(), List.of(), null, 16,
                     RetryProperties.DEFAULT, null);
+        }
+
+        /** Whether the events of one interview go out in order of receipt. */
+        public boolean isOrdered() {
+            return (this.ordered != null) ? this.ordered : this.type == SinkType.KAFKA;
         }
 
         /** Names the headers but never prints their values. */
@@ -98,7 +105,7 @@ public record BroadcastProperties(@DefaultValue Map<String, @Valid SinkPropertie
         public String toString() {
             return "SinkProperties[type=" + this.type + ", url=" + this.url + ", headers=" + this.headers.keySet()
                     + ", timeout=" + this.timeout + ", types=" + this.types + ", statuses=" + this.statuses
-                    + ", ordered=" + this.ordered + ", concurrency=" + this.concurrency + ", retry=" + this.retry
+                    + ", ordered=" + isOrdered() + ", concurrency=" + this.concurrency + ", retry=" + this.retry
                     + ", topic=" + this.topic + "]";
         }
     }

@@ -26,6 +26,8 @@ import dev.incodehooks.event.WebhookEvent;
  */
 class KafkaSink implements EventSink, AutoCloseable {
 
+    private final DefaultKafkaProducerFactory<String, byte[]> producers;
+
     private final KafkaTemplate<String, byte[]> template;
 
     private final String topic;
@@ -40,8 +42,8 @@ class KafkaSink implements EventSink, AutoCloseable {
         properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, timeout.toMillis() / 2));
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        this.template = new KafkaTemplate<>(
-                new DefaultKafkaProducerFactory<>(properties, new StringSerializer(), new ByteArraySerializer()));
+        this.producers = new DefaultKafkaProducerFactory<>(properties, new StringSerializer(), new ByteArraySerializer());
+        this.template = new KafkaTemplate<>(this.producers);
         // Failed sends are counted and logged once by the sink's worker, not again by Spring Kafka.
         this.template.setProducerListener(new ProducerListener<>() {
         });
@@ -58,13 +60,16 @@ class KafkaSink implements EventSink, AutoCloseable {
         headers.add("X-Webhook-Attempt", utf8(Integer.toString(attempt)));
         headers.add("X-Webhook-Received-At", utf8(event.receivedAt().toString()));
         headers.add("Content-Type", utf8("application/json"));
-        // The producer gives up by its delivery timeout (= the sink's): this wait is only a backstop.
-        this.template.send(record).get(this.timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        // The producer gives up by its delivery timeout (= the sink's); the worker cuts the attempt at the
+        // same time, and this wait is only a backstop for both.
+        this.template.send(record).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() {
+        // The template closes nothing it did not create: the factory holds the producer and its threads.
         this.template.destroy();
+        this.producers.destroy();
     }
 
     private static byte[] utf8(String value) {

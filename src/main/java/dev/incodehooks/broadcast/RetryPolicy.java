@@ -13,10 +13,18 @@ final class RetryPolicy {
 
     private final ExponentialBackOff backOff;
 
+    private final Duration maxInterval;
+
     RetryPolicy(BroadcastProperties.RetryProperties retry) {
         this.backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
         this.backOff.setMaxInterval(retry.maxInterval().toMillis());
         this.backOff.setMaxAttempts(retry.maxAttempts() - 1);
+        this.maxInterval = retry.maxInterval();
+    }
+
+    /** The wait after {@code failures} failures in a row, however many attempts are allowed. */
+    Duration pause(int failures) {
+        return delayAfter(failures).orElse(this.maxInterval);
     }
 
     /** The wait after failed attempt number {@code attempt} (from 1), or empty when it was the last. */

@@ -3,6 +3,7 @@ package dev.incodehooks.broadcast;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.incodehooks.event.WebhookEvent;
 import dev.incodehooks.inbox.DeliveryRouting;
@@ -28,5 +29,10 @@ class SinkRouting implements DeliveryRouting {
             }
         });
         return matching;
+    }
+
+    @Override
+    public Set<String> sinks() {
+        return this.sinks.keySet();
     }
 }

@@ -1,36 +1,52 @@
 package dev.incodehooks.broadcast;
 
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClientResponseException;
-
 import dev.incodehooks.inbox.Delivery;
+import dev.incodehooks.inbox.DeliveryQueue;
 import dev.incodehooks.inbox.DeliveryResult;
-import dev.incodehooks.inbox.JdbcInbox;
 
 /**
  * Delivers one sink's due deliveries with its own threads, so a sink that is down or slow only ever
- * delays itself. A dispatcher thread reads due deliveries (woken by each commit that adds some, else every
- * {@link #IDLE_POLL}), hands them to the sink's pool, and every attempt's result is written back through
- * the inbox's group commit. A delivery stays "in flight" until its result is committed and the
- * dispatcher has started a fresh read, so it is never attempted twice.
+ * delays itself. A dispatcher thread takes due deliveries (woken by each commit that adds some, else every
+ * {@link #IDLE_POLL}), only as many as the sink's threads can start at once, and every attempt's result
+ * is written back through the inbox's group commit. Rules:
+ * <ul>
+ * <li>A delivery stays "in flight" from its attempt until its result is committed and the dispatcher has
+ * started a fresh read, so this process never attempts it twice at once; on a shared store the claim
+ * (a lease longer than any attempt) keeps other replicas off it, and is taken only for attempts that
+ * start now.</li>
+ * <li>Every attempt ends by the sink's timeout: the thread is interrupted then (the HTTP and Kafka sinks
+ * also abort their own I/O), and whatever the sink throws, {@link Error}s included, is a failed attempt.</li>
+ * <li>A result that cannot be written is not a reason to send again at once: the delivery waits as after
+ * a failed attempt, growing with each failed write.</li>
+ * <li>At shutdown the attempts under way finish within their timeout; one interrupted by the shutdown is
+ * released (due again at once, same attempt number) rather than counted.</li>
+ * </ul>
  */
 final class SinkWorker {
 
@@ -40,31 +56,38 @@ final class SinkWorker {
 
     private static final int MAX_ERROR_LENGTH = 500;
 
-    private static final int MIN_IN_FLIGHT = 32;
-
     private final String name;
 
     private final EventSink sink;
 
     private final boolean ordered;
 
-    private final int maxInFlight;
+    private final int concurrency;
 
-    /** How long a claimed delivery is ours on a shared store: longer than any attempt can take. */
+    private final Duration timeout;
+
+    /** How long a claimed delivery is ours on a shared store: longer than an attempt and its result write. */
     private final Duration lease;
 
     private final RetryPolicy retryPolicy;
 
-    private final JdbcInbox inbox;
+    private final DeliveryQueue queue;
 
     private final Clock clock;
 
     private final BroadcastMetrics metrics;
 
+    private final ScheduledExecutorService alarms;
+
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
     /** Deliveries whose result is committed; the dispatcher forgets them before its next read. */
     private final Queue<Long> finished = new ConcurrentLinkedQueue<>();
+
+    /** Deliveries whose last result could not be written, with when they may be tried again. */
+    private final Map<Long, Unwritten> unwritten = new ConcurrentHashMap<>();
+
+    private final AtomicInteger attempts = new AtomicInteger();
 
     private final Semaphore wake = new Semaphore(0);
 
@@ -74,19 +97,19 @@ final class SinkWorker {
 
     private volatile boolean running;
 
-    SinkWorker(String name, EventSink sink, BroadcastProperties.SinkProperties properties, JdbcInbox inbox, Clock clock,
-            BroadcastMetrics metrics) {
+    SinkWorker(String name, EventSink sink, BroadcastProperties.SinkProperties properties, DeliveryQueue queue,
+            Clock clock, BroadcastMetrics metrics, ScheduledExecutorService alarms) {
         this.name = name;
         this.sink = sink;
-        this.ordered = properties.ordered();
-        // Attempts wait in the pool's queue, and results wait for their commit: taking many at a time
-        // keeps the sink busy while earlier results are being written.
-        this.maxInFlight = Math.max(MIN_IN_FLIGHT, properties.concurrency() * 8);
+        this.ordered = properties.isOrdered();
+        this.concurrency = properties.concurrency();
+        this.timeout = properties.timeout();
         this.lease = properties.timeout().multipliedBy(2).plusSeconds(5);
         this.retryPolicy = new RetryPolicy(properties.retry());
-        this.inbox = inbox;
+        this.queue = queue;
         this.clock = clock;
         this.metrics = metrics;
+        this.alarms = alarms;
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(properties.concurrency(), (task) -> {
             Thread thread = new Thread(task, "sink-" + name + "-" + threads.incrementAndGet());
@@ -106,14 +129,22 @@ final class SinkWorker {
         this.dispatcher.start();
     }
 
-    /** Stops taking deliveries and lets the attempts under way finish (their results are written). */
-    void stop() throws InterruptedException {
+    /** Stops taking deliveries; the attempts under way go on. */
+    void stopTaking() {
         this.running = false;
         wake();
-        this.dispatcher.join(Duration.ofSeconds(5).toMillis());
         this.pool.shutdown();
-        if (!this.pool.awaitTermination(10, TimeUnit.SECONDS)) {
+    }
+
+    /**
+     * Lets the attempts under way finish within their timeout (their results are queued for the writer);
+     * an attempt still running then is interrupted and released.
+     */
+    void awaitStopped() throws InterruptedException {
+        this.dispatcher.join(Duration.ofSeconds(5).toMillis());
+        if (!this.pool.awaitTermination(this.timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
             this.pool.shutdownNow();
+            this.pool.awaitTermination(1, TimeUnit.SECONDS);
         }
         if (this.sink instanceof AutoCloseable closeable) {
             try {
@@ -140,91 +171,167 @@ final class SinkWorker {
                 for (Long id = this.finished.poll(); id != null; id = this.finished.poll()) {
                     this.inFlight.remove(id);
                 }
-                int room = this.maxInFlight - this.inFlight.size();
+                int room = this.concurrency - this.attempts.get();
                 boolean full = false;
                 if (room > 0) {
-                    List<Delivery> due = this.inbox.due(this.name, this.ordered, this.clock.instant(), room,
-                            this.inFlight, this.lease);
+                    // On a shared store a delivery whose result was not written stays claimed until its lease
+                    // ends: that is its wait there. Here, it waits out its own.
+                    List<Delivery> due = this.queue.due(this.name, this.ordered, room, excluded(), this.lease);
                     int started = 0;
                     for (Delivery delivery : due) {
-                        if (started < room && this.inFlight.add(delivery.id())) {
+                        if (this.inFlight.add(delivery.id())) {
                             started++;
+                            this.attempts.incrementAndGet();
                             this.pool.execute(() -> attempt(delivery));
                         }
                     }
                     full = (started == room);
                 }
-                if (!full) {
-                    this.wake.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                    this.wake.drainPermits();
+                if (full) {
+                    this.wake.tryAcquire(10, TimeUnit.MILLISECONDS);
                 }
                 else {
-                    this.wake.tryAcquire(10, TimeUnit.MILLISECONDS);
+                    this.wake.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    this.wake.drainPermits();
                 }
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            catch (RuntimeException ex) {
+            catch (RuntimeException | Error ex) {
                 logger.warn("Sink {} could not read due deliveries: {}", this.name, ex.toString());
                 sleepQuietly(IDLE_POLL.multipliedBy(4));
             }
         }
     }
 
+    private Set<Long> excluded() {
+        long now = this.clock.millis();
+        this.unwritten.values().removeIf((wait) -> wait.notBefore() <= now && !this.inFlight.contains(wait.id()));
+        Set<Long> excluded = new HashSet<>(this.inFlight);
+        excluded.addAll(this.unwritten.keySet());
+        return excluded;
+    }
+
+    /** One attempt, on one of the sink's threads: whatever happens, the delivery ends up pending, delivered or dead. */
     private void attempt(Delivery delivery) {
-        DeliveryResult result;
+        boolean recorded = false;
         try {
-            this.sink.deliver(delivery.event(), delivery.attempt());
-            result = DeliveryResult.delivered(delivery);
-            this.metrics.delivered(this.name, Duration.between(delivery.event().receivedAt(), this.clock.instant()));
+            DeliveryResult result = result(delivery);
+            this.queue.complete(result, (committed) -> written(delivery, committed));
+            recorded = true;
         }
-        catch (Exception ex) {
-            String error = describe(ex);
-            Optional<Duration> delay = this.retryPolicy.delayAfter(delivery.attempt());
-            if (delay.isPresent()) {
-                Instant next = this.clock.instant().plus(delay.get());
-                result = DeliveryResult.retryAt(delivery, next, error);
-                this.metrics.failed(this.name, "retry");
-                logger.info("Sink {} attempt {} of event {} failed ({}), next at {}", this.name, delivery.attempt(),
-                        delivery.event().id(), error, next);
+        catch (RuntimeException | Error ex) {
+            logger.error("Sink {} could not record attempt {} of event {}: {}", this.name, delivery.attempt(),
+                    delivery.event().id(), ex.toString());
+        }
+        finally {
+            this.attempts.decrementAndGet();
+            if (!recorded) {
+                written(delivery, false);
             }
-            else {
-                result = DeliveryResult.dead(delivery, error);
-                this.metrics.failed(this.name, "dead");
-                logger.warn("Sink {} gave up on event {} ({}) after {} attempts: {}", this.name,
-                        delivery.event().id(), delivery.event().type(), delivery.attempt(), error);
-            }
-        }
-        try {
-            this.inbox.complete(result, (committed) -> {
-                this.finished.add(delivery.id());
-                wake();
-            });
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            this.finished.add(delivery.id());
+            wake();
         }
     }
 
-    /** A short reason for the delivery's last error: a status or an exception type, never a payload. */
-    static String describe(Exception ex) {
-        String text;
-        if (ex instanceof DeliveryFailedException) {
-            text = ex.getMessage();
+    private DeliveryResult result(Delivery delivery) {
+        Throwable failure = deliver(delivery);
+        if (failure == null) {
+            this.metrics.delivered(this.name, Duration.between(delivery.event().receivedAt(), this.clock.instant()));
+            return DeliveryResult.delivered(delivery);
         }
-        else if (ex instanceof RestClientResponseException response) {
-            text = "HTTP " + response.getStatusCode().value();
+        String error = describe(failure);
+        if (failure instanceof InterruptedException) {
+            logger.info("Sink {} released event {} at shutdown", this.name, delivery.event().id());
+            return DeliveryResult.released(delivery, this.clock.instant());
         }
-        else if (ex instanceof ResourceAccessException access && access.getCause() != null) {
-            text = access.getCause().getClass().getSimpleName() + ": " + access.getCause().getMessage();
+        Optional<Duration> delay = this.retryPolicy.delayAfter(delivery.attempt());
+        if (delay.isPresent()) {
+            Instant next = this.clock.instant().plus(delay.get());
+            this.metrics.failed(this.name, "retry");
+            logger.info("Sink {} attempt {} of event {} failed ({}), next at {}", this.name, delivery.attempt(),
+                    delivery.event().id(), error, next);
+            return DeliveryResult.retryAt(delivery, next, error);
+        }
+        this.metrics.failed(this.name, "dead");
+        logger.warn("Sink {} gave up on event {} ({}) after {} attempts: {}", this.name, delivery.event().id(),
+                delivery.event().type(), delivery.attempt(), error);
+        return DeliveryResult.dead(delivery, error);
+    }
+
+    /**
+     * Calls the sink, interrupting it at the timeout.
+     * @return null when delivered (even late), else why not: an {@link InterruptedException} when the
+     * shutdown cut the attempt short, a {@link TimeoutAttemptException} when the timeout did
+     */
+    private @Nullable Throwable deliver(Delivery delivery) {
+        Thread self = Thread.currentThread();
+        AtomicBoolean over = new AtomicBoolean();
+        ScheduledFuture<?> alarm = this.alarms.schedule(() -> {
+            if (over.compareAndSet(false, true)) {
+                self.interrupt();
+            }
+        }, this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Throwable failure = null;
+        try {
+            this.sink.deliver(delivery.event(), delivery.attempt());
+        }
+        catch (Throwable ex) {
+            failure = ex;
+        }
+        boolean timedOut = !over.compareAndSet(false, true);
+        if (timedOut) {
+            awaitQuietly(alarm);
         }
         else {
-            text = ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
+            alarm.cancel(false);
         }
+        // Cleared whatever happened, so that the pool's next attempt does not start interrupted.
+        boolean interrupted = Thread.interrupted();
+        if (failure == null) {
+            return null;
+        }
+        if (!this.running && (interrupted || failure instanceof InterruptedException
+                || failure instanceof InterruptedIOException)) {
+            return new InterruptedException("Shut down during the attempt");
+        }
+        return timedOut ? new TimeoutAttemptException(this.timeout, failure) : failure;
+    }
+
+    private void written(Delivery delivery, boolean committed) {
+        if (committed) {
+            this.unwritten.remove(delivery.id());
+        }
+        else {
+            this.unwritten.compute(delivery.id(), (id, previous) -> {
+                int failures = (previous != null) ? previous.failures() + 1 : 1;
+                return new Unwritten(id, failures, this.clock.millis() + this.retryPolicy.pause(failures).toMillis());
+            });
+            logger.warn("Sink {}: the result of event {} could not be written; it waits before another attempt",
+                    this.name, delivery.event().id());
+        }
+        this.finished.add(delivery.id());
+        wake();
+    }
+
+    /** A short reason for the delivery's last error: a status, an exception type, never a payload. */
+    static String describe(Throwable ex) {
+        String text = (ex instanceof DeliveryFailedException || ex instanceof TimeoutAttemptException) ? ex.getMessage()
+                : ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
         return (text.length() > MAX_ERROR_LENGTH) ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    }
+
+    private static void awaitQuietly(ScheduledFuture<?> alarm) {
+        try {
+            alarm.get();
+        }
+        catch (InterruptedException ex) {
+            // The alarm's own interrupt, arriving now: cleared by the caller.
+        }
+        catch (ExecutionException ex) {
+            logger.debug("Attempt alarm failed: {}", ex.toString());
+        }
     }
 
     private static void sleepQuietly(Duration duration) {
@@ -239,5 +346,17 @@ final class SinkWorker {
     @Override
     public String toString() {
         return "SinkWorker[" + this.name + "]";
+    }
+
+    private record Unwritten(long id, int failures, long notBefore) {
+    }
+
+    /** An attempt cut short at the sink's timeout. */
+    static final class TimeoutAttemptException extends Exception {
+
+        TimeoutAttemptException(Duration timeout, Throwable cause) {
+            super("Timed out after " + timeout.toMillis() + " ms (" + cause.getClass().getSimpleName() + ")", cause,
+                    false, false);
+        }
     }
 }

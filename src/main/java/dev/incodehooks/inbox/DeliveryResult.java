@@ -5,25 +5,32 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What an attempt did: delivered, to be retried at a time, or dead (no attempt left).
+ * What became of a delivery's attempt: delivered, to be retried at a time, dead (no attempt left), or
+ * released without an attempt (at shutdown) for whoever takes it next.
  *
  * @param delivery the delivery attempted
- * @param state {@code delivered}, {@code pending} (retry at {@code nextAttemptAt}) or {@code dead}
- * @param nextAttemptAt when to try again, for a retry
+ * @param state what the delivery becomes
+ * @param attempts the attempts made so far
+ * @param nextAttemptAt when to try again, for a pending delivery
  * @param error why the attempt failed; never a payload or header value
  */
-public record DeliveryResult(Delivery delivery, String state, @Nullable Instant nextAttemptAt,
+public record DeliveryResult(Delivery delivery, DeliveryState state, int attempts, @Nullable Instant nextAttemptAt,
         @Nullable String error) {
 
     public static DeliveryResult delivered(Delivery delivery) {
-        return new DeliveryResult(delivery, DeliveryStates.DELIVERED, null, null);
+        return new DeliveryResult(delivery, DeliveryState.DELIVERED, delivery.attempt(), null, null);
     }
 
     public static DeliveryResult retryAt(Delivery delivery, Instant next, String error) {
-        return new DeliveryResult(delivery, DeliveryStates.PENDING, next, error);
+        return new DeliveryResult(delivery, DeliveryState.PENDING, delivery.attempt(), next, error);
     }
 
     public static DeliveryResult dead(Delivery delivery, String error) {
-        return new DeliveryResult(delivery, DeliveryStates.DEAD, null, error);
+        return new DeliveryResult(delivery, DeliveryState.DEAD, delivery.attempt(), null, error);
+    }
+
+    /** Not attempted: due again at once, with the same attempt number. */
+    public static DeliveryResult released(Delivery delivery, Instant now) {
+        return new DeliveryResult(delivery, DeliveryState.PENDING, delivery.attempt() - 1, now, null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.incodehooks.inbox;
 
 import java.util.List;
+import java.util.Set;
 
 import dev.incodehooks.event.WebhookEvent;
 
@@ -11,4 +12,7 @@ import dev.incodehooks.event.WebhookEvent;
 public interface DeliveryRouting {
 
     List<String> sinksFor(WebhookEvent event);
+
+    /** Every configured sink: deliveries of any other sink were left by a sink that has since gone. */
+    Set<String> sinks();
 }

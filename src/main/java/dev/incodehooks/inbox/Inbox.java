@@ -1,6 +1,6 @@
 package dev.incodehooks.inbox;
 
-import dev.incodehooks.event.WebhookEvent;
+import dev.incodehooks.event.IncomingWebhook;
 
 /**
  * Takes accepted events. When {@link #accept} returns, the event is durably stored with one pending
@@ -9,11 +9,12 @@ import dev.incodehooks.event.WebhookEvent;
 public interface Inbox {
 
     /**
-     * Stores one event, or recognises it as a duplicate of one stored within the dedup window.
+     * Gives the webhook its id and time of receipt, and stores it, or recognises it as a duplicate of one
+     * stored within the dedup window.
      * @throws InboxUnavailableException when the event could not be stored in time; the caller must not
-     * acknowledge it (Incode will retry, and a late commit is then recognised as a duplicate)
+     * acknowledge it (Incode will retry). An event not committed by the deadline is not committed later.
      */
-    Acceptance accept(WebhookEvent event);
+    Acceptance accept(IncomingWebhook webhook);
 
     /** What became of an accepted event. */
     enum Acceptance {

@@ -14,8 +14,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The inbox beans. The writer is closed after the web server has stopped taking webhooks, and before
- * the data source closes, so that every queued write is committed.
+ * The inbox beans. The writer is a lifecycle that stops after the web server has stopped taking webhooks
+ * and after the delivery workers, and before the data source closes, so that every queued write is
+ * committed.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -32,21 +33,21 @@ class InboxConfiguration {
         return InboxDialect.of(dataSource);
     }
 
-    @Bean(destroyMethod = "stop")
+    @Bean
     InboxWriter inboxWriter(DataSource dataSource, InboxDialect dialect, Clock clock, InboxProperties properties,
             MeterRegistry registry) {
         return new InboxWriter(dataSource, dialect, clock, properties, registry);
     }
 
     @Bean
-    JdbcInbox inbox(InboxWriter writer, JdbcClient jdbc, DeliveryRouting routing, InboxProperties properties,
-            InboxDialect dialect) {
-        return new JdbcInbox(writer, jdbc, routing, properties, dialect);
+    JdbcInbox inbox(InboxWriter writer, JdbcClient jdbc, DeliveryRouting routing, Clock clock,
+            InboxProperties properties, InboxDialect dialect) {
+        return new JdbcInbox(writer, jdbc, routing, clock, properties, dialect);
     }
 
     @Bean
-    InboxAdmin inboxAdmin(JdbcClient jdbc, InboxWriter writer, Clock clock) {
-        return new InboxAdmin(jdbc, writer, clock);
+    InboxAdmin inboxAdmin(JdbcClient jdbc, InboxWriter writer, DeliveryRouting routing, Clock clock) {
+        return new InboxAdmin(jdbc, writer, routing, clock);
     }
 
     @Bean

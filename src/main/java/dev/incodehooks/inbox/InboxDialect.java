@@ -24,8 +24,8 @@ enum InboxDialect {
 
         @Override
         String dueQuery(boolean ordered) {
-            return "SELECT d.id FROM webhook_delivery d WHERE " + DUE
-                    + (ordered ? IN_ORDER + " ORDER BY d.id" : " ORDER BY d.next_attempt_at, d.id") + " LIMIT :limit";
+            return "SELECT d.id FROM webhook_delivery d WHERE " + DUE + (ordered ? IN_ORDER : "")
+                    + " ORDER BY d.next_attempt_at, d.id LIMIT :limit";
         }
 
         @Override
@@ -49,8 +49,9 @@ enum InboxDialect {
             return "WITH claimed AS (UPDATE webhook_delivery SET lease_until = :leaseUntil WHERE id IN ("
                     + "SELECT d.id FROM webhook_delivery d WHERE " + DUE
                     + " AND (d.lease_until IS NULL OR d.lease_until < :now)"
-                    + (ordered ? IN_ORDER + " ORDER BY d.id" : " ORDER BY d.next_attempt_at, d.id")
-                    + " LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING id, sink, attempts, event_id) "
+                    + (ordered ? IN_ORDER + VISIBLE : "")
+                    + " ORDER BY d.next_attempt_at, d.id"
+                    + " LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING id, sink, attempts, event_id, lease_until) "
                     + SELECT.replace("d.", "c.") + " FROM claimed c JOIN webhook_event e ON e.id = c.event_id"
                     + " ORDER BY c.id";
         }
@@ -69,14 +70,20 @@ enum InboxDialect {
         }
     };
 
-    private static final String SELECT = "SELECT d.id, d.sink, d.attempts, e.id AS event_id, e.type, "
+    private static final String SELECT = "SELECT d.id, d.sink, d.attempts, d.lease_until, e.id AS event_id, e.type, "
             + "e.interview_id, e.status, e.source_address, e.received_at, e.body";
 
     private static final String DUE = "d.sink = :sink AND d.state = 'pending' AND d.next_attempt_at <= :now";
 
-    // A delivery waits while an earlier one of the same interview to the same sink is pending.
+    // A delivery waits while an earlier event (by id: the order of receipt) of the same interview is pending or
+    // dead on the same sink. The state test is written as in the partial index it uses.
     private static final String IN_ORDER = " AND NOT EXISTS (SELECT 1 FROM webhook_delivery p"
-            + " WHERE p.sink = d.sink AND p.interview_id = d.interview_id AND p.state = 'pending' AND p.id < d.id)";
+            + " WHERE p.sink = d.sink AND p.interview_id = d.interview_id AND p.state IN ('pending', 'dead')"
+            + " AND p.event_id < d.event_id)";
+
+    // Replicas commit in their own order: an event goes out only once every event received before it has
+    // either committed or been refused (the commit deadline), on any replica (the clock skew allowance).
+    private static final String VISIBLE = " AND d.event_id < :horizon";
 
     /**
      * The query of due deliveries of {@code :sink} at {@code :now}, at most {@code :limit}: whole
@@ -84,7 +91,11 @@ enum InboxDialect {
      */
     abstract String dueQuery(boolean ordered);
 
-    /** Whether {@link #dueQuery} claims what it returns, so that it never returns a delivery in flight. */
+    /**
+     * Whether {@link #dueQuery} claims what it returns, so that it never returns a delivery in flight: a
+     * store shared by replicas. An ordered due query then also takes {@code :horizon}, the first event id
+     * that may not yet be visible.
+     */
     abstract boolean claims();
 
     /** Whole deliveries by id, for the dialects whose due query returns ids. */

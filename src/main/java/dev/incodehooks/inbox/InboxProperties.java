@@ -20,11 +20,15 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBatchSize most events (and delivery updates) written in one transaction
  * @param queueCapacity most writes waiting for the writer; past that, webhooks are answered {@code 503}
  * @param purgeInterval how often retention runs
+ * @param clockSkew how far apart the clocks of replicas sharing a store may be: an event goes to an ordered
+ * sink only once it is older than the commit deadline plus this, so that every event received before it
+ * on any replica is visible
  */
 @Validated
 @ConfigurationProperties("webhooks.inbox")
 public record InboxProperties(@DefaultValue("24h") @NotNull Duration dedupWindow,
         @DefaultValue("30d") @NotNull Duration retention, @DefaultValue("2s") @NotNull Duration commitDeadline,
         @DefaultValue("512") @Min(1) @Max(10_000) int maxBatchSize,
-        @DefaultValue("20000") @Min(1) int queueCapacity, @DefaultValue("1h") @NotNull Duration purgeInterval) {
+        @DefaultValue("20000") @Min(1) int queueCapacity, @DefaultValue("1h") @NotNull Duration purgeInterval,
+        @DefaultValue("1s") @NotNull Duration clockSkew) {
 }

@@ -13,7 +13,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Purges events whose every delivery is delivered once they are older than the retention, and dedup
+ * Purges events whose every delivery is resolved (delivered, skipped or dropped) once they are older than the retention, and dedup
  * keys once they are older than the dedup window. Pending and dead deliveries keep their events. Works
  * in small transactions so that the writer is never held up for long.
  */
@@ -26,7 +26,7 @@ class InboxRetention {
     private static final String EXPIRED_EVENTS = """
             SELECT e.id FROM webhook_event e
             WHERE e.id < :cutoff AND NOT EXISTS (SELECT 1 FROM webhook_delivery d
-                WHERE d.event_id = e.id AND d.state <> 'delivered')
+                WHERE d.event_id = e.id AND d.state IN ('pending', 'dead'))
             LIMIT :limit
             """;
 

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -30,15 +29,22 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.SmartLifecycle;
+
 import dev.incodehooks.event.WebhookEvent;
 import dev.incodehooks.inbox.Inbox.Acceptance;
 
 /**
  * The one writer of the hot path (group commit): it takes every write waiting in its queue, up to a
  * batch, and commits them in one transaction, so that one fsync serves many webhooks. Callers wait on
- * their write's future; nobody is answered before the commit that holds their event.
+ * their write's future; nobody is answered before the commit that holds their event. Events are written
+ * in the order they were queued, which is the order of their ids; only the dedup keys are sorted (for
+ * lock order). Started before the web server and stopped after it, so every webhook it answers is written.
  */
-final class InboxWriter {
+final class InboxWriter implements SmartLifecycle {
+
+    /** Before the web server starts and after it has stopped (Boot's web server phases are near the top). */
+    static final int PHASE = 0;
 
     private static final Logger logger = LoggerFactory.getLogger(InboxWriter.class);
 
@@ -62,10 +68,12 @@ final class InboxWriter {
             VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
             """;
 
-    private static final String UPDATE_DELIVERY = """
-            UPDATE webhook_delivery SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+    // Fenced: written only while the row is still the attempt's (same attempts, same claim), so a result
+    // never lands on a delivery another replica took over after the lease, nor on a replay.
+    private static final String COMPLETE_DELIVERY = """
+            UPDATE webhook_delivery SET state = ?, attempts = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error),
                 lease_until = NULL, updated_at = ?
-            WHERE id = ? AND state = 'pending'
+            WHERE id = ? AND state = 'pending' AND attempts = ? AND COALESCE(lease_until, 0) = ?
             """;
 
     private static final String HEARTBEAT = "UPDATE inbox_heartbeat SET checked_at = ? WHERE id = 1";
@@ -74,8 +82,12 @@ final class InboxWriter {
     sealed interface Write permits Accept, Complete, Heartbeat {
     }
 
-    record Accept(WebhookEvent event, byte[] bodyHash, List<String> sinks, CompletableFuture<Acceptance> result)
-            implements Write {
+    /**
+     * An event to store.
+     * @param deadline {@link System#nanoTime()} past which it is no longer written: its caller was answered 503
+     */
+    record Accept(WebhookEvent event, byte[] bodyHash, List<String> sinks, long deadline,
+            CompletableFuture<Acceptance> result) implements Write {
 
         /** One order of dedup keys for every batch, on every replica: concurrent batches never deadlock. */
         static final Comparator<Accept> KEY_ORDER = Comparator.comparing((Accept accept) -> accept.event().interviewId())
@@ -105,14 +117,14 @@ final class InboxWriter {
 
     private final List<Consumer<Set<String>>> newDeliveryListeners = new CopyOnWriteArrayList<>();
 
-    private final Thread thread;
+    private final InboxDialect dialect;
 
-    private volatile boolean running = true;
+    private volatile @Nullable Thread thread;
+
+    private volatile boolean running;
 
     /** Why the last batch of accepts failed, until a batch of accepts commits again. */
     private volatile @Nullable String acceptFailure;
-
-    private final InboxDialect dialect;
 
     InboxWriter(DataSource dataSource, InboxDialect dialect, Clock clock, InboxProperties properties,
             MeterRegistry registry) {
@@ -131,19 +143,45 @@ final class InboxWriter {
             .description("Time to write and commit one batch")
             .publishPercentileHistogram()
             .register(registry);
-        this.thread = new Thread(this::run, "inbox-writer");
-        this.thread.setDaemon(true);
-        this.thread.start();
     }
 
-    /** Queues a write; false when the queue is full. */
+    @Override
+    public void start() {
+        Thread writer = new Thread(this::run, "inbox-writer");
+        writer.setDaemon(true);
+        this.running = true;
+        this.thread = writer;
+        writer.start();
+    }
+
+    /** Stops taking writes, writes what is queued, then stops. */
+    @Override
+    public void stop() {
+        this.running = false;
+        Thread writer = this.thread;
+        if (writer != null) {
+            try {
+                writer.join(Duration.ofSeconds(10).toMillis());
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /** Queues a write; false when the queue is full or the writer is not running. */
     boolean offer(Write write) {
-        return this.queue.offer(write);
-    }
-
-    /** Queues a write, waiting for room. */
-    void put(Write write) throws InterruptedException {
-        this.queue.put(write);
+        return this.running && this.queue.offer(write);
     }
 
     int queued() {
@@ -164,12 +202,6 @@ final class InboxWriter {
         if (!sinks.isEmpty()) {
             this.newDeliveryListeners.forEach((listener) -> listener.accept(sinks));
         }
-    }
-
-    /** Writes what is queued, then stops. */
-    void stop() throws InterruptedException {
-        this.running = false;
-        this.thread.join(Duration.ofSeconds(10).toMillis());
     }
 
     private void run() {
@@ -197,7 +229,28 @@ final class InboxWriter {
         }
     }
 
-    private void write(List<Write> batch) {
+    private void write(List<Write> queued) {
+        List<Accept> accepts = new ArrayList<>();
+        List<Complete> completions = new ArrayList<>();
+        boolean heartbeat = false;
+        long now = System.nanoTime();
+        for (Write write : queued) {
+            if (write instanceof Accept accept) {
+                if (now - accept.deadline() < 0) {
+                    accepts.add(accept);
+                }
+                else {
+                    // Its caller has been answered 503: written now, it would appear after later events.
+                    accept.result().completeExceptionally(new InboxUnavailableException("Commit deadline passed"));
+                }
+            }
+            else if (write instanceof Complete complete) {
+                completions.add(complete);
+            }
+            else {
+                heartbeat = true;
+            }
+        }
         Map<Accept, Acceptance> acceptances = new IdentityHashMap<>();
         Set<String> sinksWithNewDeliveries = new HashSet<>();
         long start = System.nanoTime();
@@ -205,58 +258,60 @@ final class InboxWriter {
             connection.setAutoCommit(false);
             try {
                 this.dialect.beginBatch(connection);
-                writeAccepts(connection, batch, acceptances, sinksWithNewDeliveries);
-                writeCompletions(connection, batch);
-                writeHeartbeats(connection, batch);
+                writeAccepts(connection, accepts, acceptances, sinksWithNewDeliveries);
+                writeCompletions(connection, completions);
+                if (heartbeat) {
+                    writeHeartbeat(connection);
+                }
                 connection.commit();
                 this.commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
             catch (SQLException | RuntimeException ex) {
-                connection.rollback();
+                rollbackQuietly(connection);
                 throw ex;
             }
             finally {
-                connection.setAutoCommit(true);
+                resetQuietly(connection);
             }
         }
         catch (SQLException | RuntimeException ex) {
-            logger.warn("Inbox commit of {} writes failed: {}", batch.size(), ex.toString());
-            if (batch.stream().anyMatch(Accept.class::isInstance)) {
+            logger.warn("Inbox commit of {} writes failed: {}", queued.size(), ex.toString());
+            if (!accepts.isEmpty()) {
                 this.acceptFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
             }
-            batch.forEach((write) -> failed(write, ex));
+            queued.forEach((write) -> failed(write, ex));
             return;
         }
-        this.batchSizes.record(batch.size());
-        if (!acceptances.isEmpty()) {
+        this.batchSizes.record(queued.size());
+        if (!accepts.isEmpty()) {
             this.acceptFailure = null;
         }
-        for (Write write : batch) {
+        for (Write write : queued) {
             if (write instanceof Accept accept) {
                 accept.result().complete(acceptances.get(accept));
             }
             else if (write instanceof Complete complete) {
                 complete.afterWrite().accept(true);
             }
-            else if (write instanceof Heartbeat heartbeat) {
-                heartbeat.done().complete(null);
+            else if (write instanceof Heartbeat beat) {
+                beat.done().complete(null);
             }
         }
         notifyNewDeliveries(sinksWithNewDeliveries);
     }
 
-    private void writeAccepts(Connection connection, List<Write> batch, Map<Accept, Acceptance> acceptances,
+    private void writeAccepts(Connection connection, List<Accept> accepts, Map<Accept, Acceptance> acceptances,
             Set<String> sinksWithNewDeliveries) throws SQLException {
-        List<Accept> accepts = ofType(batch, Accept.class);
-        accepts.sort(Accept.KEY_ORDER);
         if (accepts.isEmpty()) {
             return;
         }
         long now = this.clock.millis();
+        List<Accept> byKey = new ArrayList<>(accepts);
+        byKey.sort(Accept.KEY_ORDER);
         try (PreparedStatement dedup = connection.prepareStatement(CLAIM_DEDUP_KEY);
                 PreparedStatement events = connection.prepareStatement(INSERT_EVENT);
                 PreparedStatement deliveries = connection.prepareStatement(INSERT_DELIVERY)) {
-            for (Accept accept : accepts) {
+            for (Accept accept : byKey) {
                 WebhookEvent event = accept.event();
                 long receivedAt = event.receivedAt().toEpochMilli();
                 dedup.setString(1, event.interviewId());
@@ -269,13 +324,13 @@ final class InboxWriter {
             }
             // One round trip for every key of the batch; a key not taken (0) is a duplicate.
             int[] claimed = dedup.executeBatch();
-            for (int i = 0; i < accepts.size(); i++) {
-                Accept accept = accepts.get(i);
-                if (claimed[i] == 0) {
-                    acceptances.put(accept, Acceptance.DUPLICATE);
+            for (int i = 0; i < byKey.size(); i++) {
+                acceptances.put(byKey.get(i), (claimed[i] == 0) ? Acceptance.DUPLICATE : Acceptance.STORED);
+            }
+            for (Accept accept : accepts) {
+                if (acceptances.get(accept) == Acceptance.DUPLICATE) {
                     continue;
                 }
-                acceptances.put(accept, Acceptance.STORED);
                 WebhookEvent event = accept.event();
                 long receivedAt = event.receivedAt().toEpochMilli();
                 events.setString(1, event.id().toString());
@@ -302,34 +357,52 @@ final class InboxWriter {
         }
     }
 
-    private void writeCompletions(Connection connection, List<Write> batch) throws SQLException {
-        List<Complete> completions = ofType(batch, Complete.class);
+    private void writeCompletions(Connection connection, List<Complete> completions) throws SQLException {
         if (completions.isEmpty()) {
             return;
         }
         long now = this.clock.millis();
-        try (PreparedStatement update = connection.prepareStatement(UPDATE_DELIVERY)) {
+        try (PreparedStatement update = connection.prepareStatement(COMPLETE_DELIVERY)) {
             for (Complete complete : completions) {
                 DeliveryResult result = complete.result();
-                update.setString(1, result.state());
-                update.setInt(2, result.delivery().attempt());
+                Delivery delivery = result.delivery();
+                update.setString(1, result.state().value());
+                update.setInt(2, result.attempts());
                 update.setLong(3, (result.nextAttemptAt() != null) ? result.nextAttemptAt().toEpochMilli() : now);
                 update.setString(4, result.error());
                 update.setLong(5, now);
-                update.setLong(6, result.delivery().id());
+                update.setLong(6, delivery.id());
+                update.setInt(7, delivery.attempt() - 1);
+                update.setLong(8, delivery.claim());
                 update.addBatch();
             }
             update.executeBatch();
         }
     }
 
-    private void writeHeartbeats(Connection connection, List<Write> batch) throws SQLException {
-        if (ofType(batch, Heartbeat.class).isEmpty()) {
-            return;
-        }
+    private void writeHeartbeat(Connection connection) throws SQLException {
         try (PreparedStatement heartbeat = connection.prepareStatement(HEARTBEAT)) {
             heartbeat.setLong(1, this.clock.millis());
             heartbeat.executeUpdate();
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        }
+        catch (SQLException ex) {
+            logger.debug("Rollback failed: {}", ex.toString());
+        }
+    }
+
+    /** Never hides the failure being reported (SQLite answers "no transaction is active" after a failed commit). */
+    private static void resetQuietly(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        }
+        catch (SQLException ex) {
+            logger.debug("Could not reset auto-commit: {}", ex.toString());
         }
     }
 
@@ -343,15 +416,5 @@ final class InboxWriter {
         else if (write instanceof Heartbeat heartbeat) {
             heartbeat.done().completeExceptionally(ex);
         }
-    }
-
-    private static <T extends Write> List<T> ofType(Collection<Write> batch, Class<T> type) {
-        List<T> matching = new ArrayList<>();
-        for (Write write : batch) {
-            if (type.isInstance(write)) {
-                matching.add(type.cast(write));
-            }
-        }
-        return matching;
     }
 }

@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,20 +18,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.incodehooks.event.EventIds;
+import dev.incodehooks.event.IncomingWebhook;
 import dev.incodehooks.event.WebhookEvent;
 
 /**
  * The durable inbox on JDBC (SQLite by default). Accepting goes through the group-commit
- * {@link InboxWriter}; the broadcaster reads due deliveries here and reports each attempt back.
+ * {@link InboxWriter}; the delivery workers read due deliveries here and report each attempt back.
  */
-public class JdbcInbox implements Inbox {
+final class JdbcInbox implements Inbox, DeliveryQueue {
 
-    private static final String PENDING_BY_SINK = """
-            SELECT sink, COUNT(*) AS pending, MIN(received_at) AS oldest
-            FROM webhook_delivery WHERE state = 'pending' GROUP BY sink
+    private static final String BACKLOG = """
+            SELECT sink, SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS pending,
+                SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END) AS dead,
+                MIN(CASE WHEN state = 'pending' THEN received_at END) AS oldest
+            FROM webhook_delivery WHERE state IN ('pending', 'dead') GROUP BY sink
+            """;
+
+    // The IN term repeats the partial index's condition, so that the index serves the look-up.
+    private static final String HELD = """
+            SELECT d.sink, COUNT(*) AS held FROM webhook_delivery d
+            WHERE d.state = 'pending' AND EXISTS (SELECT 1 FROM webhook_delivery p WHERE p.sink = d.sink
+                AND p.interview_id = d.interview_id AND p.state IN ('pending', 'dead') AND p.state = 'dead'
+                AND p.event_id < d.event_id)
+            GROUP BY d.sink
             """;
 
     private final InboxWriter writer;
@@ -39,30 +52,49 @@ public class JdbcInbox implements Inbox {
 
     private final DeliveryRouting routing;
 
+    private final Clock clock;
+
+    private final EventIds ids;
+
+    /** Held while an event gets its id and joins the writer's queue: queue order is id order. */
+    private final Object receipt = new Object();
+
     private final Duration commitDeadline;
+
+    /** How long after its receipt every event that could precede another one is visible, on any replica. */
+    private final Duration visibilityDelay;
 
     private final InboxDialect dialect;
 
-    JdbcInbox(InboxWriter writer, JdbcClient jdbc, DeliveryRouting routing, InboxProperties properties,
+    JdbcInbox(InboxWriter writer, JdbcClient jdbc, DeliveryRouting routing, Clock clock, InboxProperties properties,
             InboxDialect dialect) {
         this.writer = writer;
         this.jdbc = jdbc;
         this.routing = routing;
+        this.clock = clock;
+        this.ids = new EventIds(clock);
         this.commitDeadline = properties.commitDeadline();
+        this.visibilityDelay = properties.commitDeadline().plus(properties.clockSkew());
         this.dialect = dialect;
     }
 
     @Override
-    public Acceptance accept(WebhookEvent event) {
+    public Acceptance accept(IncomingWebhook webhook) {
+        byte[] bodyHash = bodyHash(webhook.body());
         CompletableFuture<Acceptance> result = new CompletableFuture<>();
-        if (!this.writer.offer(new InboxWriter.Accept(event, bodyHash(event), this.routing.sinksFor(event), result))) {
-            throw new InboxUnavailableException("The inbox write queue is full");
+        long deadline = System.nanoTime() + this.commitDeadline.toNanos();
+        synchronized (this.receipt) {
+            WebhookEvent event = webhook.stamp(this.ids.next());
+            if (!this.writer.offer(new InboxWriter.Accept(event, bodyHash, this.routing.sinksFor(event), deadline, result))) {
+                throw new InboxUnavailableException("The inbox is not taking writes (queue full or shutting down)");
+            }
         }
         try {
             return result.get(this.commitDeadline.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (TimeoutException ex) {
-            // If the commit still happens, Incode's retry is recognised as a duplicate: nothing is doubled.
+            // The writer drops it once its deadline has passed; if it was being committed just then,
+            // Incode's retry is recognised as a duplicate: nothing is doubled.
             throw new InboxUnavailableException("The event was not committed within " + this.commitDeadline);
         }
         catch (ExecutionException ex) {
@@ -74,63 +106,63 @@ public class JdbcInbox implements Inbox {
         }
     }
 
-    /**
-     * Takes up to {@code room} pending deliveries of a sink that are due at {@code now}, oldest first,
-     * leaving out those the caller is working on. On a shared database they are claimed until
-     * {@code now + lease}, so no other replica takes them.
-     * @param ordered whether to hold back a delivery while an earlier one of its interview is pending
-     * @param inFlight the deliveries of this sink the caller is working on
-     */
-    public List<Delivery> due(String sink, boolean ordered, Instant now, int room, Set<Long> inFlight,
-            Duration lease) {
+    @Override
+    public List<Delivery> due(String sink, boolean ordered, int room, Set<Long> exclude, Duration lease) {
+        Instant now = this.clock.instant();
         var query = this.jdbc.sql(this.dialect.dueQuery(ordered))
             .param("sink", sink)
             .param("now", now.toEpochMilli())
             .param("leaseUntil", now.plus(lease).toEpochMilli());
         if (this.dialect.claims()) {
+            if (ordered) {
+                query = query.param("horizon", EventIds.first(now.minus(this.visibilityDelay).toEpochMilli()).toString());
+            }
             return query.param("limit", room).query(JdbcInbox::delivery).list();
         }
-        List<Long> ids = query.param("limit", room + inFlight.size())
+        List<Long> ids = query.param("limit", room + exclude.size())
             .query(Long.class)
             .list()
             .stream()
-            .filter((id) -> !inFlight.contains(id))
+            .filter((id) -> !exclude.contains(id))
             .limit(room)
             .toList();
         return ids.isEmpty() ? List.of()
                 : this.jdbc.sql(InboxDialect.DELIVERIES_BY_ID).param("ids", ids).query(JdbcInbox::delivery).list();
     }
 
-    /**
-     * Records an attempt, through the group-commit writer.
-     * @param afterWrite told whether the record was committed
-     */
-    public void complete(DeliveryResult result, Consumer<Boolean> afterWrite) throws InterruptedException {
-        this.writer.put(new InboxWriter.Complete(result, afterWrite));
+    @Override
+    public void complete(DeliveryResult result, Consumer<Boolean> afterWrite) {
+        if (!this.writer.offer(new InboxWriter.Complete(result, afterWrite))) {
+            afterWrite.accept(false);
+        }
     }
 
-    /** Registers a callback run after each commit with the sinks that got new deliveries. */
+    @Override
     public void onNewDeliveries(Consumer<Set<String>> listener) {
         this.writer.onNewDeliveries(listener);
     }
 
-    /** Pending deliveries per sink: how many, and when the oldest one's event was received. */
-    public Map<String, PendingDeliveries> pending() {
-        Map<String, PendingDeliveries> pending = new LinkedHashMap<>();
-        RowCallbackHandler row = (rs) -> pending.put(rs.getString("sink"),
-                new PendingDeliveries(rs.getLong("pending"), Instant.ofEpochMilli(rs.getLong("oldest"))));
-        this.jdbc.sql(PENDING_BY_SINK).query(row);
-        return pending;
-    }
-
-    /** Pending deliveries of one sink. */
-    public record PendingDeliveries(long count, Instant oldestReceivedAt) {
+    @Override
+    public Map<String, Backlog> backlog() {
+        Map<String, Long> held = new LinkedHashMap<>();
+        this.jdbc.sql(HELD).query((ResultSet rs) -> {
+            held.put(rs.getString("sink"), rs.getLong("held"));
+        });
+        Map<String, Backlog> backlog = new LinkedHashMap<>();
+        this.jdbc.sql(BACKLOG).query((ResultSet rs) -> {
+            long oldest = rs.getLong("oldest");
+            Instant oldestReceivedAt = rs.wasNull() ? this.clock.instant() : Instant.ofEpochMilli(oldest);
+            String sink = rs.getString("sink");
+            backlog.put(sink, new Backlog(rs.getLong("pending"), held.getOrDefault(sink, 0L), rs.getLong("dead"),
+                    oldestReceivedAt));
+        });
+        return backlog;
     }
 
     /** With the interview id and type, the dedup key: what Incode sends again when it retries. */
-    static byte[] bodyHash(WebhookEvent event) {
+    static byte[] bodyHash(byte[] body) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(event.body());
+            return MessageDigest.getInstance("SHA-256").digest(body);
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", ex);
@@ -141,6 +173,7 @@ public class JdbcInbox implements Inbox {
         WebhookEvent event = new WebhookEvent(UUID.fromString(rs.getString("event_id")), rs.getString("type"),
                 rs.getString("interview_id"), rs.getString("status"), Instant.ofEpochMilli(rs.getLong("received_at")),
                 rs.getString("source_address"), rs.getBytes("body"));
-        return new Delivery(rs.getLong("id"), rs.getString("sink"), rs.getInt("attempts") + 1, event);
+        return new Delivery(rs.getLong("id"), rs.getString("sink"), rs.getInt("attempts") + 1, event,
+                rs.getLong("lease_until"));
     }
 }

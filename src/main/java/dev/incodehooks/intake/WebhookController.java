@@ -3,7 +3,6 @@ package dev.incodehooks.intake;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,8 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.incodehooks.event.EventIds;
-import dev.incodehooks.event.WebhookEvent;
+import dev.incodehooks.event.IncomingWebhook;
 import dev.incodehooks.event.WebhookType;
 import dev.incodehooks.inbox.Inbox;
 import dev.incodehooks.inbox.Inbox.Acceptance;
@@ -52,14 +50,11 @@ class WebhookController {
 
     private final int maxBodySize;
 
-    private final Clock clock;
-
-    WebhookController(WebhookTypes types, Inbox inbox, IntakeProperties properties, Clock clock) {
+    WebhookController(WebhookTypes types, Inbox inbox, IntakeProperties properties) {
         this.types = types;
         this.inbox = inbox;
         this.responseMode = properties.response();
         this.maxBodySize = (int) properties.maxBodySize().toBytes();
-        this.clock = clock;
     }
 
     @PostMapping(PATH_PREFIX + "{name}")
@@ -71,11 +66,12 @@ class WebhookController {
         requireJson(request.getContentType());
         byte[] body = readBody(request);
         PayloadParser.Fields fields = this.parser.parse(body, type);
-        WebhookEvent event = new WebhookEvent(EventIds.next(this.clock), type.name(), fields.interviewId(), fields.status(),
-                this.clock.instant(), ClientAddress.of(request), body);
-        if (this.inbox.accept(event) == Acceptance.DUPLICATE) {
+        // The inbox gives it its id and time of receipt as it queues it: that order is the order of delivery.
+        IncomingWebhook webhook = new IncomingWebhook(type.name(), fields.interviewId(), fields.status(),
+                ClientAddress.of(request), body);
+        if (this.inbox.accept(webhook) == Acceptance.DUPLICATE) {
             IntakeMetricsFilter.outcome(request, "duplicate");
-            logger.debug("Duplicate {} event for interview {}", event.type(), event.interviewId());
+            logger.debug("Duplicate {} event for interview {}", webhook.type(), webhook.interviewId());
         }
         answer(type, response);
     }

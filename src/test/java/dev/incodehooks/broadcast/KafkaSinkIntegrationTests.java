@@ -2,9 +2,11 @@ package dev.incodehooks.broadcast;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,8 +22,10 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
 
+import dev.incodehooks.Eventually;
 import dev.incodehooks.IncodeClient;
 import dev.incodehooks.IncodePayloads;
+import dev.incodehooks.event.WebhookEvent;
 import dev.incodehooks.inbox.InboxAdmin;
 import dev.incodehooks.inbox.InboxAdmin.EventView;
 
@@ -29,14 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Kafka sink against a real broker (embedded KRaft): key, value and headers as specified, and one
- * interview's events in order within its partition.
+ * interview's events in order within its partition (a Kafka sink is ordered unless configured otherwise);
+ * closing the sink closes its producer.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
                 "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
                 "webhooks.broadcast.sinks.audit.type=kafka", "webhooks.broadcast.sinks.audit.topic=incode.webhooks",
-                "webhooks.broadcast.sinks.audit.timeout=10s", "webhooks.broadcast.sinks.audit.ordered=true" })
-@EmbeddedKafka(partitions = 3, topics = "incode.webhooks")
+                "webhooks.broadcast.sinks.audit.timeout=10s" })
+@EmbeddedKafka(partitions = 3, topics = { "incode.webhooks", "sink.closing" })
 class KafkaSinkIntegrationTests {
 
     @LocalServerPort
@@ -47,6 +52,9 @@ class KafkaSinkIntegrationTests {
 
     @Autowired
     InboxAdmin admin;
+
+    @Autowired
+    BroadcastProperties properties;
 
     @Test
     void publishesKeyedRecordsWithMetadataHeaders() throws Exception {
@@ -78,6 +86,31 @@ class KafkaSinkIntegrationTests {
         assertThat(records).filteredOn((record) -> record.key().equals(a))
             .extracting((record) -> new String(record.value(), StandardCharsets.UTF_8))
             .containsExactly(new String(bodies.get(0)), new String(bodies.get(2)));
+    }
+
+    @Test
+    void isOrderedByDefault() {
+        assertThat(this.properties.sinksInForce().get("audit").isOrdered()).isTrue();
+    }
+
+    @Test
+    void closingTheSinkClosesItsProducer() throws Exception {
+        long before = producerThreads();
+        Map<String, Object> producer = Map.of("bootstrap.servers", this.broker.getBrokersAsString());
+        KafkaSink sink = new KafkaSink(producer, "sink.closing", Duration.ofSeconds(10));
+        sink.deliver(new WebhookEvent(UUID.randomUUID(), "onboarding-status", IncodePayloads.interviewId(), null,
+                Instant.now(), "127.0.0.1", IncodePayloads.onboardingFinished()), 1);
+        assertThat(producerThreads()).isEqualTo(before + 1);
+        sink.close();
+        Eventually.until("producer thread gone", () -> producerThreads() == before);
+    }
+
+    private static long producerThreads() {
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
+            .filter((thread) -> thread.isAlive() && thread.getName().startsWith("kafka-producer-network-thread"))
+            .count();
     }
 
     /** Reads at least {@code count} records of a topic from the start. */

@@ -1,0 +1,252 @@
+package dev.incodehooks.broadcast;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.incodehooks.Eventually;
+import dev.incodehooks.broadcast.BroadcastProperties.RetryProperties;
+import dev.incodehooks.broadcast.BroadcastProperties.SinkProperties;
+import dev.incodehooks.broadcast.BroadcastProperties.SinkType;
+import dev.incodehooks.event.WebhookEvent;
+import dev.incodehooks.inbox.Delivery;
+import dev.incodehooks.inbox.DeliveryQueue;
+import dev.incodehooks.inbox.DeliveryResult;
+import dev.incodehooks.inbox.DeliveryState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The worker's rules with a fake queue and fake sinks: what it takes, how an attempt ends whatever the sink
+ * does, and what it does when a result cannot be written.
+ */
+class SinkWorkerTests {
+
+    private final FakeQueue queue = new FakeQueue();
+
+    private final MovableClock clock = new MovableClock();
+
+    private final ScheduledExecutorService alarms = Broadcaster.alarms();
+
+    private SinkWorker worker;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (this.worker != null) {
+            this.worker.stopTaking();
+            this.worker.awaitStopped();
+        }
+        this.alarms.shutdownNow();
+    }
+
+    @Test
+    void anErrorThrownBySinkIsAFailedAttemptAndTheDeliveryIsRetried() throws Exception {
+        this.queue.add(delivery(1));
+        start((event, attempt) -> {
+            throw new StackOverflowError("listener recursed");
+        }, Duration.ofSeconds(5), 2);
+        DeliveryResult result = this.queue.nextResult();
+        assertThat(result.state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(result.nextAttemptAt()).isAfter(this.clock.instant());
+        assertThat(result.error()).startsWith("StackOverflowError");
+    }
+
+    @Test
+    void cutsAnAttemptShortAtTheSinksTimeout() throws Exception {
+        this.queue.add(delivery(1));
+        start((event, attempt) -> Thread.sleep(60_000), Duration.ofMillis(200), 2);
+        DeliveryResult result = this.queue.nextResult();
+        assertThat(result.state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(result.error()).startsWith("Timed out after 200 ms");
+    }
+
+    @Test
+    void takesOnlyWhatItsThreadsCanStartNow() throws Exception {
+        for (int i = 1; i <= 10; i++) {
+            this.queue.add(delivery(i));
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        start((event, attempt) -> {
+            started.incrementAndGet();
+            release.await(30, TimeUnit.SECONDS);
+        }, Duration.ofSeconds(60), 3);
+        Eventually.until("three attempts under way", () -> started.get() == 3);
+        for (int i = 0; i < 5; i++) {
+            this.worker.wake();
+            Thread.sleep(50);
+        }
+        assertThat(this.queue.taken).hasSize(3);
+        release.countDown();
+        for (int i = 0; i < 10; i++) {
+            assertThat(this.queue.nextResult().state()).isEqualTo(DeliveryState.DELIVERED);
+        }
+        System.out.printf("rooms asked for: %s, most taken and not finished at once: %d%n", this.queue.reads,
+                this.queue.mostOutstanding.get());
+        assertThat(this.queue.reads).allSatisfy((room) -> assertThat(room).isBetween(1, 3));
+        assertThat(this.queue.mostOutstanding).hasValueLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void waitsAsAfterAFailedAttemptWhenTheResultCannotBeWritten() throws Exception {
+        this.queue.failWrites = true;
+        this.queue.add(delivery(1));
+        AtomicInteger attempts = new AtomicInteger();
+        start((event, attempt) -> {
+            attempts.incrementAndGet();
+            throw new DeliveryFailedException("HTTP 500");
+        }, Duration.ofSeconds(5), 2);
+        Eventually.until("first attempt", () -> attempts.get() == 1);
+        int reads = this.queue.reads.size();
+        Eventually.until("many reads later", () -> this.queue.reads.size() > reads + 10);
+        System.out.printf("attempts while the clock stood still and results could not be written: %d%n", attempts.get());
+        assertThat(attempts).hasValue(1);
+        this.clock.advance(Duration.ofSeconds(2));
+        Eventually.until("second attempt once the wait is over", () -> attempts.get() == 2);
+        this.queue.failWrites = false;
+        this.clock.advance(Duration.ofSeconds(10));
+        assertThat(this.queue.nextResult().error()).isEqualTo("HTTP 500");
+    }
+
+    @Test
+    void releasesAnAttemptThatTheShutdownInterrupts() throws Exception {
+        this.queue.add(delivery(1));
+        CountDownLatch started = new CountDownLatch(1);
+        start((event, attempt) -> {
+            started.countDown();
+            Thread.sleep(60_000);
+        }, Duration.ofSeconds(1), 2);
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        this.worker.stopTaking();
+        this.worker.awaitStopped();
+        DeliveryResult result = this.queue.nextResult();
+        assertThat(result.state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(result.attempts()).as("not counted").isZero();
+        this.worker = null;
+    }
+
+    private void start(EventSink sink, Duration timeout, int concurrency) {
+        RetryProperties retry = new RetryProperties(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5);
+        SinkProperties properties = new SinkProperties(SinkType.HTTP, URI.create("http://127.0.0.1:9/"), Map.of(),
+                timeout, List.of(), List.of(), null, concurrency, retry, null);
+        BroadcastMetrics metrics = new BroadcastMetrics(new SimpleMeterRegistry(), this.queue, this.clock,
+                Map.of("fake", properties));
+        this.worker = new SinkWorker("fake", sink, properties, this.queue, this.clock, metrics, this.alarms);
+        this.worker.start();
+    }
+
+    private static Delivery delivery(long id) {
+        WebhookEvent event = new WebhookEvent(UUID.randomUUID(), "onboarding-status", "interview-" + id, "ONBOARDING_FINISHED",
+                Instant.now(), "127.0.0.1", "{}".getBytes());
+        return new Delivery(id, "fake", 1, event, 0);
+    }
+
+    /** Hands out its deliveries as due until a result for them is recorded (and written). */
+    static final class FakeQueue implements DeliveryQueue {
+
+        final List<Delivery> pending = new CopyOnWriteArrayList<>();
+
+        final List<Integer> reads = new CopyOnWriteArrayList<>();
+
+        final List<Long> taken = new CopyOnWriteArrayList<>();
+
+        final BlockingQueue<DeliveryResult> results = new LinkedBlockingQueue<>();
+
+        final AtomicInteger outstanding = new AtomicInteger();
+
+        final AtomicInteger mostOutstanding = new AtomicInteger();
+
+        volatile boolean failWrites;
+
+        void add(Delivery delivery) {
+            this.pending.add(delivery);
+        }
+
+        DeliveryResult nextResult() throws InterruptedException {
+            DeliveryResult result = this.results.poll(30, TimeUnit.SECONDS);
+            assertThat(result).as("a result within 30 s").isNotNull();
+            return result;
+        }
+
+        @Override
+        public List<Delivery> due(String sink, boolean ordered, int room, Set<Long> exclude, Duration lease) {
+            this.reads.add(room);
+            List<Delivery> due = new ArrayList<>();
+            for (Delivery delivery : this.pending) {
+                if (due.size() < room && !exclude.contains(delivery.id())) {
+                    due.add(delivery);
+                    this.taken.add(delivery.id());
+                    this.mostOutstanding.accumulateAndGet(this.outstanding.incrementAndGet(), Math::max);
+                }
+            }
+            return due;
+        }
+
+        @Override
+        public void complete(DeliveryResult result, Consumer<Boolean> afterWrite) {
+            this.outstanding.decrementAndGet();
+            if (this.failWrites) {
+                afterWrite.accept(false);
+                return;
+            }
+            this.pending.removeIf((delivery) -> delivery.id() == result.delivery().id());
+            this.results.add(result);
+            afterWrite.accept(true);
+        }
+
+        @Override
+        public void onNewDeliveries(Consumer<Set<String>> listener) {
+        }
+
+        @Override
+        public Map<String, Backlog> backlog() {
+            return Map.of();
+        }
+    }
+
+    /** A clock that stands still until a test moves it. */
+    static final class MovableClock extends Clock {
+
+        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T12:00:00Z"));
+
+        void advance(Duration duration) {
+            this.now.updateAndGet((current) -> current.plus(duration));
+        }
+
+        @Override
+        public Instant instant() {
+            return this.now.get();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
