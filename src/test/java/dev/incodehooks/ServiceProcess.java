@@ -61,7 +61,12 @@ public final class ServiceProcess implements AutoCloseable {
                 "--webhooks.broadcast.sinks.consumer.timeout=1s",
                 "--webhooks.broadcast.sinks.consumer.retry.initial-interval=100ms",
                 "--webhooks.broadcast.sinks.consumer.retry.max-interval=500ms", "--logging.level.dev.incodehooks=WARN"));
-        command.addAll(List.of(arguments));
+        for (String argument : arguments) {
+            // A later argument with the same key would be joined to the first ("100ms,1s"): replace it.
+            String key = argument.substring(0, argument.indexOf('=') + 1);
+            command.removeIf((existing) -> existing.startsWith(key));
+            command.add(argument);
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();

@@ -17,8 +17,8 @@ import dev.incodehooks.inbox.InboxAdmin.Replay;
 /**
  * {@code /actuator/webhooks} on the management port.
  * <ul>
- * <li>{@code GET /actuator/webhooks}: deliveries per sink and state, and those of sinks no longer
- * configured</li>
+ * <li>{@code GET /actuator/webhooks}: deliveries per sink and state, those held back behind a dead
+ * delivery of their interview, and those of sinks no longer configured</li>
  * <li>{@code GET /actuator/webhooks/events?interviewId=&type=&status=&limit=}: recent events with their
  * deliveries (never the payload)</li>
  * <li>{@code GET /actuator/webhooks/deliveries?sink=&state=&limit=}: deliveries with their last error</li>
@@ -45,7 +45,11 @@ class WebhooksEndpoint {
 
     @ReadOperation
     Map<String, Object> summary() {
-        return Map.of("deliveries", this.admin.counts(), "unconfiguredSinks", this.admin.unconfigured());
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("deliveries", this.admin.counts());
+        summary.put("held", this.admin.held());
+        summary.put("unconfiguredSinks", this.admin.unconfigured());
+        return summary;
     }
 
     @ReadOperation

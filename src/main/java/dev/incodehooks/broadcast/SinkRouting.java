@@ -32,6 +32,12 @@ class SinkRouting implements DeliveryRouting {
     }
 
     @Override
+    public boolean ordered(String sink) {
+        BroadcastProperties.SinkProperties properties = this.sinks.get(sink);
+        return properties != null && properties.isOrdered();
+    }
+
+    @Override
     public Set<String> sinks() {
         return this.sinks.keySet();
     }

@@ -15,4 +15,7 @@ public interface DeliveryRouting {
 
     /** Every configured sink: deliveries of any other sink were left by a sink that has since gone. */
     Set<String> sinks();
+
+    /** Whether a sink delivers each interview's events in order of receipt. */
+    boolean ordered(String sink);
 }

@@ -116,6 +116,17 @@ public class InboxAdmin {
         return counts;
     }
 
+    /** Per ordered sink, pending deliveries held back behind a dead delivery of their interview. */
+    public Map<String, Long> held() {
+        Map<String, Long> held = new TreeMap<>();
+        this.jdbc.sql(JdbcInbox.HELD).query((ResultSet rs) -> {
+            if (this.routing.ordered(rs.getString("sink"))) {
+                held.put(rs.getString("sink"), rs.getLong("held"));
+            }
+        });
+        return held;
+    }
+
     /**
      * Pending and dead deliveries of sinks that are no longer configured, per sink: nothing will deliver
      * them, and they keep their events from retention until dropped.

@@ -38,7 +38,7 @@ final class JdbcInbox implements Inbox, DeliveryQueue {
             """;
 
     // The IN term repeats the partial index's condition, so that the index serves the look-up.
-    private static final String HELD = """
+    static final String HELD = """
             SELECT d.sink, COUNT(*) AS held FROM webhook_delivery d
             WHERE d.state = 'pending' AND EXISTS (SELECT 1 FROM webhook_delivery p WHERE p.sink = d.sink
                 AND p.interview_id = d.interview_id AND p.state IN ('pending', 'dead') AND p.state = 'dead'

@@ -108,6 +108,7 @@ class OrderedSinkIntegrationTests {
         send(y1);
         Eventually.until("y delivered", () -> !delivered(y).isEmpty());
         Eventually.until("two held", () -> held() == 2);
+        assertThat(get("/actuator/webhooks")).contains("\"held\":{\"ordered\":2}");
         assertThat(delivered(x)).isEmpty();
 
         refused.remove(new String(x1));
@@ -201,6 +202,13 @@ class OrderedSinkIntegrationTests {
 
     private double held() {
         return this.registry.get("webhooks.broadcast.held").tag("sink", "ordered").gauge().value();
+    }
+
+    private String get(String path) throws Exception {
+        return HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + path)).build(),
+                    BodyHandlers.ofString())
+            .body();
     }
 
     private String post(String action, String json) throws Exception {
