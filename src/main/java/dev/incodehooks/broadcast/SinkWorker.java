@@ -208,9 +208,9 @@ final class SinkWorker {
 
     private Set<Long> excluded() {
         long now = this.clock.millis();
-        this.unwritten.values().removeIf((wait) -> wait.notBefore() <= now && !this.inFlight.contains(wait.id()));
         Set<Long> excluded = new HashSet<>(this.inFlight);
-        excluded.addAll(this.unwritten.keySet());
+        // Kept until a result of theirs is written, so that each failed write waits longer than the last.
+        this.unwritten.values().stream().filter((wait) -> wait.notBefore() > now).forEach((wait) -> excluded.add(wait.id()));
         return excluded;
     }
 
