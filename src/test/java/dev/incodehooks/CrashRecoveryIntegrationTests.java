@@ -1,19 +1,12 @@
 package dev.incodehooks;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The promise of the product: once Incode has its {@code 200}, the event survives {@code kill -9} and is
@@ -51,21 +44,9 @@ class CrashRecoveryIntegrationTests {
             try (ServiceProcess second = ServiceProcess.start(database.resolveSibling("second.log"), url,
                     consumer.url(), first.port(), first.managementPort())) {
                 load.await(BOUND);
-                Set<String> delivered = awaitDelivered(consumer, load.acknowledged());
+                StreamOutcome outcome = StreamOutcome.of(EVENTS, load, consumer, url);
                 second.stop();
-                List<String> stored = storedInterviewIds(url);
-                Set<String> lost = new HashSet<>(load.acknowledged());
-                lost.removeAll(new HashSet<>(stored));
-                Set<String> undelivered = new HashSet<>(load.acknowledged());
-                undelivered.removeAll(delivered);
-                System.out.printf("crash test: sent=%d acknowledged=%d (before kill: %d) stored=%d delivered=%d "
-                        + "deliveries received=%d lost=%d undelivered=%d%n", EVENTS, load.acknowledged().size(),
-                        acknowledgedBeforeKill, stored.size(), delivered.size(), consumer.all().size(), lost.size(),
-                        undelivered.size());
-                assertThat(load.acknowledged()).hasSize(EVENTS);
-                assertThat(lost).isEmpty();
-                assertThat(stored).doesNotHaveDuplicates();
-                assertThat(undelivered).isEmpty();
+                outcome.assertNothingLost("crash test (acknowledged before kill: " + acknowledgedBeforeKill + ")");
             }
         }
     }
@@ -92,21 +73,10 @@ class CrashRecoveryIntegrationTests {
             try (ServiceProcess second = ServiceProcess.start(database.resolveSibling("term-second.log"), url,
                     consumer.url(), first.port(), first.managementPort())) {
                 load.await(BOUND);
-                Set<String> delivered = awaitDelivered(consumer, load.acknowledged());
+                StreamOutcome outcome = StreamOutcome.of(SHUTDOWN_EVENTS, load, consumer, url);
                 second.stop();
-                List<String> stored = storedInterviewIds(url);
-                Set<String> lost = new HashSet<>(load.acknowledged());
-                lost.removeAll(new HashSet<>(stored));
-                Set<String> undelivered = new HashSet<>(load.acknowledged());
-                undelivered.removeAll(delivered);
-                System.out.printf("shutdown test: exit=%d sent=%d acknowledged=%d (before restart: %d) stored=%d "
-                        + "delivered=%d deliveries received=%d (before restart: %d) lost=%d undelivered=%d%n", exit,
-                        SHUTDOWN_EVENTS, load.acknowledged().size(), acknowledgedBeforeRestart, stored.size(),
-                        delivered.size(), consumer.all().size(), requestsBeforeRestart, lost.size(), undelivered.size());
-                assertThat(load.acknowledged()).hasSize(SHUTDOWN_EVENTS);
-                assertThat(lost).isEmpty();
-                assertThat(stored).doesNotHaveDuplicates();
-                assertThat(undelivered).isEmpty();
+                outcome.assertNothingLost("shutdown test (exit " + exit + ", acknowledged before restart: "
+                        + acknowledgedBeforeRestart + ", requests before restart: " + requestsBeforeRestart + ")");
             }
         }
     }
@@ -136,47 +106,13 @@ class CrashRecoveryIntegrationTests {
                             port, managementPort);
                 }
                 load.await(KILL_LOOP_BOUND);
-                Set<String> delivered = awaitDelivered(consumer, load.acknowledged());
+                StreamOutcome outcome = StreamOutcome.of(KILL_LOOP_EVENTS, load, consumer, url);
                 service.stop();
-                List<String> stored = storedInterviewIds(url);
-                Set<String> lost = new HashSet<>(load.acknowledged());
-                lost.removeAll(new HashSet<>(stored));
-                Set<String> undelivered = new HashSet<>(load.acknowledged());
-                undelivered.removeAll(delivered);
-                System.out.printf("kill loop test: kills=%d sent=%d acknowledged=%d stored=%d delivered=%d "
-                        + "deliveries received=%d lost=%d undelivered=%d%n", KILLS, KILL_LOOP_EVENTS,
-                        load.acknowledged().size(), stored.size(), delivered.size(), consumer.all().size(), lost.size(),
-                        undelivered.size());
-                assertThat(load.acknowledged()).hasSize(KILL_LOOP_EVENTS);
-                assertThat(lost).isEmpty();
-                assertThat(stored).doesNotHaveDuplicates();
-                assertThat(undelivered).isEmpty();
+                outcome.assertNothingLost("kill loop test (" + KILLS + " kills)");
             }
             finally {
                 service.close();
             }
         }
-    }
-
-    /** Waits (bounded) until the consumer has every acknowledged event; returns what it has. */
-    static Set<String> awaitDelivered(TestConsumer consumer, Set<String> acknowledged) throws InterruptedException {
-        Set<String> delivered = new HashSet<>();
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!delivered.containsAll(acknowledged) && System.nanoTime() < deadline) {
-            consumer.all().forEach((request) -> delivered.add(IncodeLoad.interviewId(request.bodyText())));
-            Thread.sleep(100);
-        }
-        return delivered;
-    }
-
-    static List<String> storedInterviewIds(String url) throws Exception {
-        List<String> ids = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(url);
-                ResultSet rows = connection.createStatement().executeQuery("SELECT interview_id FROM webhook_event")) {
-            while (rows.next()) {
-                ids.add(rows.getString(1));
-            }
-        }
-        return ids;
     }
 }

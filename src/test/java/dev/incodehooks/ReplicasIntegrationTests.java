@@ -62,21 +62,11 @@ class ReplicasIntegrationTests {
             List<Received> whileBothUp = consumer.all();
             a.kill();
             load.await(BOUND);
-            Set<String> delivered = CrashRecoveryIntegrationTests.awaitDelivered(consumer, load.acknowledged());
-            List<String> stored = CrashRecoveryIntegrationTests.storedInterviewIds(url);
-            Set<String> lost = new HashSet<>(load.acknowledged());
-            lost.removeAll(new HashSet<>(stored));
-            Set<String> undelivered = new HashSet<>(load.acknowledged());
-            undelivered.removeAll(delivered);
-            System.out.printf("replicas test: sent=%d acknowledged=%d stored=%d delivered=%d deliveries received=%d "
-                    + "(while both up: %d) lost=%d undelivered=%d%n", EVENTS, load.acknowledged().size(), stored.size(),
-                    delivered.size(), consumer.all().size(), whileBothUp.size(), lost.size(), undelivered.size());
+            StreamOutcome outcome = StreamOutcome.of(EVENTS, load, consumer, url);
             // A retry after a slow answer is legitimate; the same attempt twice is not.
-            assertThat(whileBothUp).extracting((one) -> one.webhookId() + "#" + one.attempt()).doesNotHaveDuplicates();
-            assertThat(load.acknowledged()).hasSize(EVENTS);
-            assertThat(lost).isEmpty();
-            assertThat(stored).doesNotHaveDuplicates();
-            assertThat(undelivered).isEmpty();
+            List<String> attemptsWhileBothUp = whileBothUp.stream().map((one) -> one.webhookId() + "#" + one.attempt()).toList();
+            outcome.assertNothingLost("replicas test (requests while both up: " + whileBothUp.size() + ")");
+            assertThat(attemptsWhileBothUp).doesNotHaveDuplicates();
         }
     }
 
@@ -95,7 +85,7 @@ class ReplicasIntegrationTests {
             IncodeLoad load = IncodeLoad.start(SLOW_EVENTS, 4,
                     (client) -> (client % 2 == 0) ? List.of(a.port(), b.port()) : List.of(b.port(), a.port()), BOUND);
             load.await(BOUND);
-            Set<String> delivered = CrashRecoveryIntegrationTests.awaitDelivered(consumer, load.acknowledged());
+            Set<String> delivered = StreamOutcome.awaitDelivered(consumer, load.acknowledged());
             List<String> attempts = consumer.all().stream().map((one) -> one.webhookId() + "#" + one.attempt()).toList();
             long repeated = attempts.size() - new HashSet<>(attempts).size();
             long retried = consumer.all().stream().filter((one) -> one.attempt() > 1).count();

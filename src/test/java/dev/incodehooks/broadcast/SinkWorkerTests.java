@@ -1,11 +1,8 @@
 package dev.incodehooks.broadcast;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +15,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.incodehooks.Eventually;
+import dev.incodehooks.MovableClock;
 import dev.incodehooks.broadcast.BroadcastProperties.RetryProperties;
 import dev.incodehooks.broadcast.BroadcastProperties.SinkProperties;
 import dev.incodehooks.broadcast.BroadcastProperties.SinkType;
@@ -45,7 +42,7 @@ class SinkWorkerTests {
 
     private final FakeQueue queue = new FakeQueue();
 
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
 
     private final ScheduledExecutorService alarms = Broadcaster.alarms();
 
@@ -222,31 +219,6 @@ class SinkWorkerTests {
         @Override
         public Map<String, Backlog> backlog() {
             return Map.of();
-        }
-    }
-
-    /** A clock that stands still until a test moves it. */
-    static final class MovableClock extends Clock {
-
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T12:00:00Z"));
-
-        void advance(Duration duration) {
-            this.now.updateAndGet((current) -> current.plus(duration));
-        }
-
-        @Override
-        public Instant instant() {
-            return this.now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }
