@@ -58,7 +58,8 @@ class FullVolumeIntegrationTests {
                 fill(filler);
                 int before = consumer.all().size();
                 Thread.sleep(WINDOW.toMillis());
-                List<Received> inWindow = consumer.all().subList(before, consumer.all().size());
+                List<Received> all = consumer.all();
+                List<Received> inWindow = all.subList(before, all.size());
                 Map<String, Long> perDelivery = inWindow.stream()
                     .collect(Collectors.groupingBy(Received::webhookId, Collectors.counting()));
                 long most = perDelivery.values().stream().mapToLong(Long::longValue).max().orElse(0);

@@ -106,9 +106,11 @@ public final class ServiceProcess implements AutoCloseable {
         return this.process.exitValue();
     }
 
+    /** SIGKILL, and waits until the process is gone (so that its files and mounts are free). */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         this.process.destroyForcibly();
+        this.process.waitFor(30, TimeUnit.SECONDS);
     }
 
     private void awaitReady() throws InterruptedException {
