@@ -2,6 +2,9 @@ package dev.incodehooks.admin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -64,11 +67,15 @@ class WebhooksEndpoint {
     }
 
     @WriteOperation
-    @Nullable Map<String, Object> act(@Selector String action, @Nullable Long deliveryId, @Nullable String eventId,
+    Map<String, Object> act(@Selector String action, @Nullable Long deliveryId, @Nullable String eventId,
             @Nullable String sink) {
         Map<String, Object> result = new LinkedHashMap<>();
         switch (action) {
             case "replay" -> {
+                if (Stream.of(deliveryId, eventId, sink).filter(Objects::nonNull).count() != 1) {
+                    throw new InvalidEndpointRequestException("Give exactly one of deliveryId, eventId or sink",
+                            "not one target");
+                }
                 Replay replay;
                 if (deliveryId != null) {
                     result.put("deliveryId", deliveryId);
@@ -78,12 +85,9 @@ class WebhooksEndpoint {
                     result.put("eventId", eventId);
                     replay = this.admin.replayEvent(eventId);
                 }
-                else if (sink != null) {
-                    result.put("sink", sink);
-                    replay = this.admin.replayDead(sink);
-                }
                 else {
-                    throw new InvalidEndpointRequestException("Give deliveryId, eventId or sink", "no target");
+                    result.put("sink", sink);
+                    replay = refusingBadInput(() -> this.admin.replayDead(sink));
                 }
                 result.put("replayed", replay.replayed());
                 // Pending deliveries are on their way (perhaps in flight): a replay would race their attempt.
@@ -100,18 +104,22 @@ class WebhooksEndpoint {
                 if (sink == null) {
                     throw new InvalidEndpointRequestException("Give the sink whose deliveries to drop", "no target");
                 }
-                try {
-                    result.put("sink", sink);
-                    result.put("dropped", this.admin.drop(sink));
-                }
-                catch (IllegalArgumentException ex) {
-                    throw new InvalidEndpointRequestException(ex.getMessage(), "configured sink");
-                }
+                result.put("sink", sink);
+                result.put("dropped", refusingBadInput(() -> this.admin.drop(sink)));
             }
-            default -> {
-                return null;
-            }
+            default -> throw new InvalidEndpointRequestException(
+                    "Unknown action " + action + ": replay, skip or drop", "unknown action");
         }
         return result;
+    }
+
+    /** An admin method's {@link IllegalArgumentException} is the caller's mistake: 400, and nothing changed. */
+    private static <T> T refusingBadInput(Supplier<T> action) {
+        try {
+            return action.get();
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidEndpointRequestException(ex.getMessage(), "bad target");
+        }
     }
 }

@@ -19,6 +19,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
 import dev.incodehooks.event.WebhookEvent;
@@ -103,8 +104,9 @@ class HttpSink implements EventSink, AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         this.deadlines.shutdownNow();
-        this.http.close();
+        // Immediately: at shutdown this aborts the exchanges still under way, so that they are released.
+        this.http.close(CloseMode.IMMEDIATE);
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -55,6 +56,9 @@ final class SinkWorker {
     static final Duration IDLE_POLL = Duration.ofMillis(250);
 
     private static final int MAX_ERROR_LENGTH = 500;
+
+    /** Longest a shutdown waits for the attempts under way before it interrupts and releases them. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     private final String name;
 
@@ -137,15 +141,24 @@ final class SinkWorker {
     }
 
     /**
-     * Lets the attempts under way finish within their timeout (their results are queued for the writer);
-     * an attempt still running then is interrupted and released.
+     * Lets the attempts under way finish within their timeout, or {@link #SHUTDOWN_GRACE} if shorter (their
+     * results are queued for the writer); then interrupts those still running and closes the sink, which
+     * aborts its I/O, so that they are released.
      */
     void awaitStopped() throws InterruptedException {
         this.dispatcher.join(Duration.ofSeconds(5).toMillis());
-        if (!this.pool.awaitTermination(this.timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+        long grace = Math.min(this.timeout.toMillis() + 1000, SHUTDOWN_GRACE.toMillis());
+        if (!this.pool.awaitTermination(grace, TimeUnit.MILLISECONDS)) {
             this.pool.shutdownNow();
-            this.pool.awaitTermination(1, TimeUnit.SECONDS);
+            closeSink();
+            this.pool.awaitTermination(2, TimeUnit.SECONDS);
         }
+        else {
+            closeSink();
+        }
+    }
+
+    private void closeSink() {
         if (this.sink instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
@@ -179,10 +192,8 @@ final class SinkWorker {
                     List<Delivery> due = this.queue.due(this.name, this.ordered, room, excluded(), this.lease);
                     int started = 0;
                     for (Delivery delivery : due) {
-                        if (this.inFlight.add(delivery.id())) {
+                        if (start(delivery)) {
                             started++;
-                            this.attempts.incrementAndGet();
-                            this.pool.execute(() -> attempt(delivery));
                         }
                     }
                     full = (started == room);
@@ -204,6 +215,38 @@ final class SinkWorker {
                 sleepQuietly(IDLE_POLL.multipliedBy(4));
             }
         }
+    }
+
+    /**
+     * Starts an attempt of a delivery just taken. One taken while stopping is released at once, never
+     * left claimed until its lease ends.
+     */
+    private boolean start(Delivery delivery) {
+        if (!this.running) {
+            release(delivery);
+            return false;
+        }
+        // Still in flight only when its result was committed after the last look at finished results.
+        if (!this.inFlight.add(delivery.id()) && !this.finished.remove(delivery.id())) {
+            logger.warn("Sink {}: event {} is due again while its attempt is still running", this.name,
+                    delivery.event().id());
+            return false;
+        }
+        this.attempts.incrementAndGet();
+        try {
+            this.pool.execute(() -> attempt(delivery));
+            return true;
+        }
+        catch (RejectedExecutionException ex) {
+            this.attempts.decrementAndGet();
+            release(delivery);
+            return false;
+        }
+    }
+
+    private void release(Delivery delivery) {
+        this.queue.complete(DeliveryResult.released(delivery, this.clock.instant()),
+                (committed) -> written(delivery, committed));
     }
 
     private Set<Long> excluded() {
@@ -292,11 +335,14 @@ final class SinkWorker {
         if (failure == null) {
             return null;
         }
+        if (timedOut) {
+            return new TimeoutAttemptException(this.timeout, failure);
+        }
         if (!this.running && (interrupted || failure instanceof InterruptedException
                 || failure instanceof InterruptedIOException)) {
             return new InterruptedException("Shut down during the attempt");
         }
-        return timedOut ? new TimeoutAttemptException(this.timeout, failure) : failure;
+        return failure;
     }
 
     private void written(Delivery delivery, boolean committed) {

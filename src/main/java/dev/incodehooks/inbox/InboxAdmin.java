@@ -55,18 +55,21 @@ public class InboxAdmin {
             """;
 
     // A pending delivery is never replayed: it may be in flight, and its attempt's result would overwrite the
-    // replay (or the replay its result). It is already on its way; a dropped one has no sink any more.
+    // replay (or the replay its result). It is already on its way. A delivery of a sink that is no longer
+    // configured has nobody to go to; a dropped one neither.
+    private static final String REPLAYABLE = " state IN ('dead', 'delivered', 'skipped') AND sink IN (:configured) AND ";
+
     private static final String REPLAY = """
             UPDATE webhook_delivery SET state = 'pending', attempts = 0, next_attempt_at = :now, lease_until = NULL,
                 updated_at = :now
-            WHERE state IN ('dead', 'delivered', 'skipped') AND
-            """;
+            WHERE""" + REPLAYABLE;
 
-    private static final String NOT_REPLAYED = """
-            SELECT COUNT(*) FROM webhook_delivery WHERE state IN ('pending', 'dropped') AND
-            """;
+    private static final String NOT_REPLAYABLE = "SELECT COUNT(*) FROM webhook_delivery WHERE NOT (" + REPLAYABLE
+            + " TRUE) AND ";
 
     private final JdbcClient jdbc;
+
+    private final InboxDialect dialect;
 
     private final InboxWriter writer;
 
@@ -74,8 +77,9 @@ public class InboxAdmin {
 
     private final Clock clock;
 
-    InboxAdmin(JdbcClient jdbc, InboxWriter writer, DeliveryRouting routing, Clock clock) {
+    InboxAdmin(JdbcClient jdbc, InboxDialect dialect, InboxWriter writer, DeliveryRouting routing, Clock clock) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
         this.writer = writer;
         this.routing = routing;
         this.clock = clock;
@@ -154,9 +158,15 @@ public class InboxAdmin {
         return replay("event_id = :id", Map.of("id", eventId), "event " + eventId);
     }
 
-    /** Delivers every dead delivery of a sink again. */
+    /**
+     * Delivers every dead delivery of a sink again.
+     * @throws IllegalArgumentException for a sink that is not configured: nothing would deliver them
+     */
     @Transactional
     public Replay replayDead(String sink) {
+        if (!this.routing.sinks().contains(sink)) {
+            throw new IllegalArgumentException("Sink " + sink + " is not configured: nothing would deliver its deliveries");
+        }
         return replay("sink = :id AND state = 'dead'", Map.of("id", sink), "dead deliveries of sink " + sink);
     }
 
@@ -166,7 +176,7 @@ public class InboxAdmin {
      */
     @Transactional
     public int skip(long deliveryId) {
-        lockForWrite(this.jdbc);
+        this.dialect.lockForWrite(this.jdbc);
         List<String> sinks = this.jdbc.sql("SELECT sink FROM webhook_delivery WHERE id = :id AND state = 'dead'")
             .param("id", deliveryId)
             .query(String.class)
@@ -187,7 +197,7 @@ public class InboxAdmin {
         if (this.routing.sinks().contains(sink)) {
             throw new IllegalArgumentException("Sink " + sink + " is configured: only an unconfigured sink's deliveries can be dropped");
         }
-        lockForWrite(this.jdbc);
+        this.dialect.lockForWrite(this.jdbc);
         int dropped = this.jdbc.sql("UPDATE webhook_delivery SET state = 'dropped', updated_at = :now"
                 + " WHERE sink = :sink AND state IN ('pending', 'dead')")
             .param("sink", sink)
@@ -198,27 +208,27 @@ public class InboxAdmin {
     }
 
     private Replay replay(String where, Map<String, Object> params, String what) {
-        lockForWrite(this.jdbc);
+        this.dialect.lockForWrite(this.jdbc);
+        Set<String> configured = this.routing.sinks();
         Set<String> sinks = Set.copyOf(this.jdbc.sql("SELECT DISTINCT sink FROM webhook_delivery WHERE " + where)
             .params(params)
             .query(String.class)
             .list());
-        int replayed = this.jdbc.sql(REPLAY + where).params(params).param("now", this.clock.millis()).update();
-        int notReplayed = this.jdbc.sql(NOT_REPLAYED + where).params(params).query(Integer.class).single();
+        int notReplayed = this.jdbc.sql(NOT_REPLAYABLE + where)
+            .params(params)
+            .param("configured", configured)
+            .query(Integer.class)
+            .single();
+        int replayed = this.jdbc.sql(REPLAY + where)
+            .params(params)
+            .param("configured", configured)
+            .param("now", this.clock.millis())
+            .update();
         logger.warn("Admin action replay: {} replayed={} notReplayed={}", what, replayed, notReplayed);
         if (replayed > 0) {
             this.writer.notifyNewDeliveries(sinks);
         }
         return new Replay(replayed, notReplayed);
-    }
-
-    /**
-     * Starts a read-then-write transaction with a write, so that it waits for the writer's lock rather
-     * than failing when it upgrades (SQLite answers SQLITE_BUSY at once to a read transaction that wants
-     * to write after another connection committed).
-     */
-    static void lockForWrite(JdbcClient jdbc) {
-        jdbc.sql("UPDATE inbox_heartbeat SET checked_at = checked_at WHERE id = 1").update();
     }
 
     private List<DeliveryView> deliveriesOf(String eventId) {
@@ -238,8 +248,8 @@ public class InboxAdmin {
     /**
      * What a replay did.
      * @param replayed deliveries due again from their first attempt
-     * @param notReplayed deliveries left alone: pending ones (already on their way, perhaps in flight) and
-     * dropped ones
+     * @param notReplayed deliveries left alone: pending ones (already on their way, perhaps in flight),
+     * dropped ones, and those of sinks no longer configured
      */
     public record Replay(int replayed, int notReplayed) {
     }

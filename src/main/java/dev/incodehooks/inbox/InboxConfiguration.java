@@ -46,14 +46,15 @@ class InboxConfiguration {
     }
 
     @Bean
-    InboxAdmin inboxAdmin(JdbcClient jdbc, InboxWriter writer, DeliveryRouting routing, Clock clock) {
-        return new InboxAdmin(jdbc, writer, routing, clock);
+    InboxAdmin inboxAdmin(JdbcClient jdbc, InboxDialect dialect, InboxWriter writer, DeliveryRouting routing,
+            Clock clock) {
+        return new InboxAdmin(jdbc, dialect, writer, routing, clock);
     }
 
     @Bean
-    InboxRetention inboxRetention(JdbcClient jdbc, TransactionTemplate transactions, Clock clock,
-            InboxProperties properties) {
-        return new InboxRetention(jdbc, transactions, clock, properties);
+    InboxRetention inboxRetention(JdbcClient jdbc, InboxDialect dialect, TransactionTemplate transactions,
+            Clock clock, InboxProperties properties) {
+        return new InboxRetention(jdbc, dialect, transactions, clock, properties);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
@@ -35,6 +36,11 @@ enum InboxDialect {
 
         @Override
         void beginBatch(Connection connection) {
+        }
+
+        @Override
+        void lockForWrite(JdbcClient jdbc) {
+            jdbc.sql("UPDATE inbox_heartbeat SET checked_at = checked_at WHERE id = 1").update();
         }
     },
 
@@ -67,6 +73,11 @@ enum InboxDialect {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET LOCAL synchronous_commit = on");
             }
+        }
+
+        @Override
+        void lockForWrite(JdbcClient jdbc) {
+            // Row locks: nothing to take up front, and a shared row here would hold up the writer's batches.
         }
     };
 
@@ -104,6 +115,13 @@ enum InboxDialect {
 
     /** Runs at the start of each group-commit transaction. */
     abstract void beginBatch(Connection connection) throws SQLException;
+
+    /**
+     * Starts a read-then-write transaction (admin actions, retention) so that it can write what it read.
+     * SQLite answers SQLITE_BUSY at once to a read transaction that wants to write after another connection
+     * committed, so there it starts with a write and waits for the lock instead.
+     */
+    abstract void lockForWrite(JdbcClient jdbc);
 
     static InboxDialect of(DataSource dataSource) {
         try {

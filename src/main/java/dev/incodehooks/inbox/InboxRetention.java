@@ -37,6 +37,8 @@ class InboxRetention {
 
     private final JdbcClient jdbc;
 
+    private final InboxDialect dialect;
+
     private final TransactionTemplate transactions;
 
     private final Clock clock;
@@ -45,8 +47,10 @@ class InboxRetention {
 
     private final Duration dedupWindow;
 
-    InboxRetention(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, InboxProperties properties) {
+    InboxRetention(JdbcClient jdbc, InboxDialect dialect, TransactionTemplate transactions, Clock clock,
+            InboxProperties properties) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
         this.transactions = transactions;
         this.clock = clock;
         this.retention = properties.retention();
@@ -92,7 +96,7 @@ class InboxRetention {
     }
 
     private int purgeEvents(long cutoff) {
-        InboxAdmin.lockForWrite(this.jdbc);
+        this.dialect.lockForWrite(this.jdbc);
         // Event ids are UUIDv7: every id below the first possible id of the cutoff time is older.
         List<String> ids = this.jdbc.sql(EXPIRED_EVENTS)
             .param("cutoff", new UUID(cutoff << 16, 0).toString())

@@ -220,7 +220,8 @@ final class InboxWriter implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             }
-            catch (RuntimeException ex) {
+            catch (RuntimeException | Error ex) {
+                // The writer outlives anything one batch does: a dead writer would leave every caller waiting.
                 logger.error("Inbox writer failed unexpectedly", ex);
             }
             finally {
@@ -230,63 +231,37 @@ final class InboxWriter implements SmartLifecycle {
     }
 
     private void write(List<Write> queued) {
-        List<Accept> accepts = new ArrayList<>();
-        List<Complete> completions = new ArrayList<>();
-        boolean heartbeat = false;
-        long now = System.nanoTime();
-        for (Write write : queued) {
-            if (write instanceof Accept accept) {
-                if (now - accept.deadline() < 0) {
-                    accepts.add(accept);
-                }
-                else {
-                    // Its caller has been answered 503: written now, it would appear after later events.
-                    accept.result().completeExceptionally(new InboxUnavailableException("Commit deadline passed"));
-                }
-            }
-            else if (write instanceof Complete complete) {
-                completions.add(complete);
-            }
-            else {
-                heartbeat = true;
-            }
-        }
+        List<Write> batch = new ArrayList<>(queued);
         Map<Accept, Acceptance> acceptances = new IdentityHashMap<>();
         Set<String> sinksWithNewDeliveries = new HashSet<>();
-        long start = System.nanoTime();
-        try (Connection connection = this.dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                this.dialect.beginBatch(connection);
-                writeAccepts(connection, accepts, acceptances, sinksWithNewDeliveries);
-                writeCompletions(connection, completions);
-                if (heartbeat) {
-                    writeHeartbeat(connection);
-                }
-                connection.commit();
-                this.commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        try {
+            // An accept whose deadline passes while its batch is written is rolled back with it, and the
+            // batch is written again without it: a caller answered 503 never finds its event committed
+            // later (it would appear after events received after it, on another replica too). What is
+            // left is the commit itself, which the ordering allowance covers.
+            do {
+                dropExpired(batch);
+                acceptances.clear();
+                sinksWithNewDeliveries.clear();
             }
-            catch (SQLException | RuntimeException ex) {
-                rollbackQuietly(connection);
-                throw ex;
-            }
-            finally {
-                resetQuietly(connection);
-            }
+            while (!batch.isEmpty() && !commit(batch, acceptances, sinksWithNewDeliveries));
         }
-        catch (SQLException | RuntimeException ex) {
-            logger.warn("Inbox commit of {} writes failed: {}", queued.size(), ex.toString());
-            if (!accepts.isEmpty()) {
+        catch (SQLException | RuntimeException | Error ex) {
+            logger.warn("Inbox commit of {} writes failed: {}", batch.size(), ex.toString());
+            if (batch.stream().anyMatch(Accept.class::isInstance)) {
                 this.acceptFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
             }
-            queued.forEach((write) -> failed(write, ex));
+            batch.forEach((write) -> failed(write, ex));
             return;
         }
-        this.batchSizes.record(queued.size());
-        if (!accepts.isEmpty()) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        this.batchSizes.record(batch.size());
+        if (!acceptances.isEmpty()) {
             this.acceptFailure = null;
         }
-        for (Write write : queued) {
+        for (Write write : batch) {
             if (write instanceof Accept accept) {
                 accept.result().complete(acceptances.get(accept));
             }
@@ -298,6 +273,61 @@ final class InboxWriter implements SmartLifecycle {
             }
         }
         notifyNewDeliveries(sinksWithNewDeliveries);
+    }
+
+    /** Writes a batch in one transaction; false (rolled back) when an accept's deadline passed meanwhile. */
+    private boolean commit(List<Write> batch, Map<Accept, Acceptance> acceptances, Set<String> sinksWithNewDeliveries)
+            throws SQLException {
+        List<Accept> accepts = ofType(batch, Accept.class);
+        long start = System.nanoTime();
+        try (Connection connection = this.dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                this.dialect.beginBatch(connection);
+                writeAccepts(connection, accepts, acceptances, sinksWithNewDeliveries);
+                writeCompletions(connection, ofType(batch, Complete.class));
+                if (batch.stream().anyMatch(Heartbeat.class::isInstance)) {
+                    writeHeartbeat(connection);
+                }
+                long now = System.nanoTime();
+                if (accepts.stream().anyMatch((accept) -> now - accept.deadline() >= 0)) {
+                    rollbackQuietly(connection);
+                    return false;
+                }
+                connection.commit();
+                this.commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                return true;
+            }
+            catch (SQLException | RuntimeException | Error ex) {
+                rollbackQuietly(connection);
+                throw ex;
+            }
+            finally {
+                resetQuietly(connection);
+            }
+        }
+    }
+
+    /** Answers the accepts whose deadline has passed (their callers got 503) and takes them out of the batch. */
+    private static void dropExpired(List<Write> batch) {
+        long now = System.nanoTime();
+        batch.removeIf((write) -> {
+            if (write instanceof Accept accept && now - accept.deadline() >= 0) {
+                accept.result().completeExceptionally(new InboxUnavailableException("Commit deadline passed"));
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private static <T extends Write> List<T> ofType(List<Write> batch, Class<T> type) {
+        List<T> matching = new ArrayList<>();
+        for (Write write : batch) {
+            if (type.isInstance(write)) {
+                matching.add(type.cast(write));
+            }
+        }
+        return matching;
     }
 
     private void writeAccepts(Connection connection, List<Accept> accepts, Map<Accept, Acceptance> acceptances,
@@ -406,7 +436,7 @@ final class InboxWriter implements SmartLifecycle {
         }
     }
 
-    private static void failed(Write write, Exception ex) {
+    private static void failed(Write write, Throwable ex) {
         if (write instanceof Accept accept) {
             accept.result().completeExceptionally(ex);
         }

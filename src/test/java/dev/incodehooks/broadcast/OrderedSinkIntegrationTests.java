@@ -151,7 +151,8 @@ class OrderedSinkIntegrationTests {
             .contains("\"notReplayed\":1");
         unhang.countDown();
         Eventually.until("delivered", () -> "delivered".equals(deliveryOf(eventId, "hanging").state()));
-        assertThat(post("replay", "{\"deliveryId\":" + inFlight.id() + "}")).contains("\"replayed\":1");
+        assertThat(post("replay", "{\"deliveryId\":" + inFlight.id() + "}")).contains("\"replayed\":1")
+            .contains("\"notReplayed\":0");
         Eventually.until("delivered again", () -> hanging.all().stream()
             .filter((r) -> r.webhookId().equals(eventId))
             .count() == 2);
@@ -159,10 +160,13 @@ class OrderedSinkIntegrationTests {
     }
 
     @Test
-    void refusesAnAdminActionWithoutATarget() throws Exception {
+    void refusesAnAdminActionWithoutOneTargetItCanActOn() throws Exception {
         assertThat(postStatus("skip", "{}")).isEqualTo(400);
         assertThat(postStatus("replay", "{}")).isEqualTo(400);
-        assertThat(postStatus("drop", "{\"sink\":\"ordered\"}")).isEqualTo(400);
+        assertThat(postStatus("drop", "{\"sink\":\"ordered\"}")).as("a configured sink").isEqualTo(400);
+        assertThat(postStatus("replay", "{\"sink\":\"gone\"}")).as("a sink not configured").isEqualTo(400);
+        assertThat(postStatus("replay", "{\"sink\":\"ordered\",\"deliveryId\":1}")).as("two targets").isEqualTo(400);
+        assertThat(postStatus("nuke", "{\"sink\":\"ordered\"}")).as("an unknown action").isEqualTo(400);
     }
 
     private void send(byte[]... bodies) {

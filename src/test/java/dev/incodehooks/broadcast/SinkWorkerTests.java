@@ -127,13 +127,47 @@ class SinkWorkerTests {
     }
 
     @Test
+    void countsAnAttemptThatTimesOutDuringTheShutdown() throws Exception {
+        this.queue.add(delivery(1));
+        CountDownLatch started = new CountDownLatch(1);
+        start((event, attempt) -> {
+            started.countDown();
+            Thread.sleep(60_000);
+        }, Duration.ofMillis(500), 2);
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        this.worker.stopTaking();
+        this.worker.awaitStopped();
+        DeliveryResult result = this.queue.nextResult();
+        assertThat(result.attempts()).as("counted").isEqualTo(1);
+        assertThat(result.error()).startsWith("Timed out after 500 ms");
+        this.worker = null;
+    }
+
+    @Test
+    void releasesWhatItTookAsTheShutdownBegan() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            this.queue.add(delivery(i));
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        this.queue.beforeDue = () -> this.worker.stopTaking();
+        start((event, attempt) -> attempts.incrementAndGet(), Duration.ofSeconds(5), 4);
+        for (int i = 0; i < 3; i++) {
+            DeliveryResult result = this.queue.nextResult();
+            assertThat(result.state()).isEqualTo(DeliveryState.PENDING);
+            assertThat(result.attempts()).as("not counted").isZero();
+        }
+        assertThat(attempts).hasValue(0);
+    }
+
+    /** Waits out {@link SinkWorker#SHUTDOWN_GRACE}: the attempt outlives it. */
+    @Test
     void releasesAnAttemptThatTheShutdownInterrupts() throws Exception {
         this.queue.add(delivery(1));
         CountDownLatch started = new CountDownLatch(1);
         start((event, attempt) -> {
             started.countDown();
             Thread.sleep(60_000);
-        }, Duration.ofSeconds(1), 2);
+        }, Duration.ofSeconds(30), 2);
         assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         this.worker.stopTaking();
         this.worker.awaitStopped();
@@ -176,6 +210,10 @@ class SinkWorkerTests {
 
         volatile boolean failWrites;
 
+        /** Runs at the start of each read, as a shutdown arriving while the dispatcher reads would. */
+        volatile Runnable beforeDue = () -> {
+        };
+
         void add(Delivery delivery) {
             this.pending.add(delivery);
         }
@@ -188,6 +226,7 @@ class SinkWorkerTests {
 
         @Override
         public List<Delivery> due(String sink, boolean ordered, int room, Set<Long> exclude, Duration lease) {
+            this.beforeDue.run();
             this.reads.add(room);
             List<Delivery> due = new ArrayList<>();
             for (Delivery delivery : this.pending) {

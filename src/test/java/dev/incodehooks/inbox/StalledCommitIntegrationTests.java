@@ -1,0 +1,70 @@
+package dev.incodehooks.inbox;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.incodehooks.IncodeClient;
+import dev.incodehooks.IncodePayloads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A store that stalls past the commit deadline: the webhook is answered {@code 503}, and its event is not
+ * committed later, when the store comes back (it would then appear after events received after it; on
+ * PostgreSQL, after the ordering allowance). The stall is a real lock, held by another connection.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
+                "webhooks.inbox.commit-deadline=1s" })
+class StalledCommitIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    InboxAdmin admin;
+
+    @Test
+    void anEventRefusedAtTheDeadlineIsNeverCommittedAfterIt() throws Exception {
+        IncodeClient incode = IncodeClient.to(this.port);
+        String stalled = IncodePayloads.interviewId();
+        try (Connection blocker = this.dataSource.getConnection()) {
+            blocker.setAutoCommit(false);
+            try (Statement statement = blocker.createStatement()) {
+                if (blocker.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+                    statement.execute("LOCK TABLE webhook_event IN EXCLUSIVE MODE");
+                }
+                else {
+                    // Takes SQLite's write lock: the writer waits for it (busy_timeout), as on a stalled disk.
+                    statement.execute("UPDATE inbox_heartbeat SET checked_at = checked_at WHERE id = 1");
+                }
+            }
+            CompletableFuture<Integer> answer = CompletableFuture
+                .supplyAsync(() -> incode.onboarding(stalled, "ONBOARDING_FINISHED"));
+            assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(503);
+            blocker.rollback();
+        }
+        // The writer takes writes in order: once a later event is committed, the stalled one was dealt with.
+        String later = IncodePayloads.interviewId();
+        assertThat(incode.onboarding(later, "ONBOARDING_FINISHED")).isEqualTo(200);
+        assertThat(this.admin.events(later, null, null, 1)).hasSize(1);
+        assertThat(this.admin.events(stalled, null, null, 1)).as("refused, so never committed").isEmpty();
+        // Incode retries: the retry is stored, once.
+        assertThat(incode.onboarding(stalled, "ONBOARDING_FINISHED")).isEqualTo(200);
+        assertThat(this.admin.events(stalled, null, null, 10)).hasSize(1);
+    }
+}
