@@ -2,6 +2,7 @@ package dev.incodehooks;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +34,7 @@ class FullVolumeIntegrationTests {
 
     @Test
     void aFullVolumeSlowsRetriesDownInsteadOfStormingTheConsumer() throws Exception {
-        Path volume = Files.createDirectories(TestStore.newSqliteFile().getParent().resolve("volume"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", volume.toString()) == 0,
-                "needs root to mount a small tmpfs (CI runs as root)");
+        Path volume = mountSmallVolume();
         try (TestConsumer consumer = TestConsumer.started((request) -> 500)) {
             String url = "jdbc:sqlite:" + volume.resolve("webhooks.db")
                     + "?journal_mode=WAL&synchronous=FULL&busy_timeout=5000";
@@ -81,6 +80,64 @@ class FullVolumeIntegrationTests {
         finally {
             run("umount", volume.toString());
         }
+    }
+
+    /**
+     * Webhooks on a full volume: {@code 503} with {@code Retry-After}, health DOWN naming the store's own
+     * words; once there is space again, health is UP within seconds without any webhook sent, and
+     * webhooks are stored again. No restart.
+     */
+    @Test
+    void healthRecoversWhenSpaceIsBackWithoutAWebhookOrARestart() throws Exception {
+        Path volume = mountSmallVolume();
+        try (TestConsumer consumer = TestConsumer.healthy()) {
+            String url = "jdbc:sqlite:" + volume.resolve("webhooks.db")
+                    + "?journal_mode=WAL&synchronous=FULL&busy_timeout=5000";
+            try (ServiceProcess service = ServiceProcess.start(volume.getParent().resolve("health.log"), url,
+                    consumer.url())) {
+                assertThat(IncodeClient.to(service.port()).onboarding(IncodePayloads.interviewId(), "EXPIRED"))
+                    .isEqualTo(200);
+                Path filler = volume.resolve("filler");
+                fill(filler);
+                RawHttp.Response refused = RawHttp.from("127.0.0.1", service.port())
+                    .send("POST", "/webhooks/incode/onboarding-status", List.of("Content-Type: application/json"),
+                            IncodePayloads.onboarding(IncodePayloads.interviewId(), "EXPIRED"));
+                assertThat(refused.status()).isEqualTo(503);
+                assertThat(refused.header("Retry-After")).isEqualTo("30");
+                RawHttp.Response down = health(service);
+                System.out.printf("full volume health: %d %s%n", down.status(), down.bodyText());
+                assertThat(down.status()).isEqualTo(503);
+                assertThat(down.bodyText()).contains("SQLITE_FULL");
+                assertThat(Files.readString(volume.getParent().resolve("health.log"))).contains("SQLITE_FULL");
+
+                Files.delete(filler);
+                Eventually.until("health UP with no webhook sent", () -> health(service).status() == 200);
+                assertThat(IncodeClient.to(service.port()).onboarding(IncodePayloads.interviewId(), "EXPIRED"))
+                    .isEqualTo(200);
+                service.stop();
+            }
+        }
+        finally {
+            run("umount", volume.toString());
+        }
+    }
+
+    private static RawHttp.Response health(ServiceProcess service) {
+        try {
+            return RawHttp.from("127.0.0.1", service.managementPort()).send("GET", "/actuator/health", List.of(),
+                    new byte[0]);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** A 16 MB tmpfs of this test's own (skips the test where it cannot be mounted: not root). */
+    private static Path mountSmallVolume() throws Exception {
+        Path volume = Files.createDirectories(TestStore.newSqliteFile().getParent().resolve("volume"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", volume.toString()) == 0,
+                "needs root to mount a small tmpfs (CI runs as root)");
+        return volume;
     }
 
     private static Set<String> attempted(TestConsumer consumer) {

@@ -55,6 +55,10 @@ final class BroadcastMetrics {
             .publishPercentileHistogram()
             .withRegistry(registry);
         sinks.forEach((sink, properties) -> {
+            // At 0 from the start, so that Prometheus' increase() counts a sink's first dead delivery.
+            for (String outcome : new String[] { "delivered", "retry", "dead" }) {
+                this.deliveries.withTags("sink", sink, "outcome", outcome);
+            }
             Gauge.builder("webhooks.broadcast.pending", () -> backlog(sink).pending())
                 .description("Deliveries waiting for a sink")
                 .tag("sink", sink)

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -111,6 +112,11 @@ final class InboxWriter implements SmartLifecycle {
 
     private final BlockingQueue<Write> queue;
 
+    /** Body bytes waiting in the queue: 20,000 bodies of 256 KB would be 5 GB of heap. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+
+    private final long maxQueuedBytes;
+
     private final DistributionSummary batchSizes;
 
     private final Timer commitLatency;
@@ -123,8 +129,8 @@ final class InboxWriter implements SmartLifecycle {
 
     private volatile boolean running;
 
-    /** Why the last batch of accepts failed, until a batch of accepts commits again. */
-    private volatile @Nullable String acceptFailure;
+    /** Why the last batch of accepts failed, and when, until a batch of accepts commits again. */
+    private volatile @Nullable AcceptFailure acceptFailure;
 
     InboxWriter(DataSource dataSource, InboxDialect dialect, Clock clock, InboxProperties properties,
             MeterRegistry registry) {
@@ -134,6 +140,7 @@ final class InboxWriter implements SmartLifecycle {
         this.dedupWindow = properties.dedupWindow();
         this.maxBatchSize = properties.maxBatchSize();
         this.queue = new LinkedBlockingQueue<>(properties.queueCapacity());
+        this.maxQueuedBytes = properties.queueBytes().toBytes();
         this.batchSizes = DistributionSummary.builder("webhooks.inbox.commit.batch.size")
             .description("Writes committed together in one transaction")
             .baseUnit("writes")
@@ -179,18 +186,42 @@ final class InboxWriter implements SmartLifecycle {
         return PHASE;
     }
 
-    /** Queues a write; false when the queue is full or the writer is not running. */
+    /** Queues a write; false when the queue is full (in writes or in body bytes) or the writer is not running. */
     boolean offer(Write write) {
-        return this.running && this.queue.offer(write);
+        if (!this.running) {
+            return false;
+        }
+        long bytes = bytes(write);
+        if (this.queuedBytes.addAndGet(bytes) > this.maxQueuedBytes && bytes > 0) {
+            this.queuedBytes.addAndGet(-bytes);
+            return false;
+        }
+        if (!this.queue.offer(write)) {
+            this.queuedBytes.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    private static long bytes(Write write) {
+        return (write instanceof Accept accept) ? accept.event().body().length : 0;
     }
 
     int queued() {
         return this.queue.size();
     }
 
-    /** Why webhooks cannot currently be stored, or null when the last attempt to store some worked. */
-    @Nullable String acceptFailure() {
+    /** Why webhooks could not be stored, and when, or null when the last attempt to store some worked. */
+    @Nullable AcceptFailure acceptFailure() {
         return this.acceptFailure;
+    }
+
+    /**
+     * The last failure to store webhooks.
+     * @param cause what the store said
+     * @param at when, in {@link System#nanoTime()}
+     */
+    record AcceptFailure(String cause, long at) {
     }
 
     /** Called after each commit with the sinks that got new deliveries. */
@@ -214,6 +245,7 @@ final class InboxWriter implements SmartLifecycle {
                 }
                 batch.add(first);
                 this.queue.drainTo(batch, this.maxBatchSize - 1);
+                this.queuedBytes.addAndGet(-batch.stream().mapToLong(InboxWriter::bytes).sum());
                 write(batch);
             }
             catch (InterruptedException ex) {
@@ -247,9 +279,22 @@ final class InboxWriter implements SmartLifecycle {
             while (!batch.isEmpty() && !commit(batch, acceptances, sinksWithNewDeliveries));
         }
         catch (SQLException | RuntimeException | Error ex) {
-            logger.warn("Inbox commit of {} writes failed: {}", batch.size(), ex.toString());
-            if (batch.stream().anyMatch(Accept.class::isInstance)) {
-                this.acceptFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            String cause = describe(ex);
+            if (rowFault(ex)) {
+                if (batch.size() > 1) {
+                    // One row's fault (a value the store refuses): each on its own, so only the guilty one fails.
+                    logger.warn("Inbox commit of {} writes failed on a value ({}): writing them one by one",
+                            batch.size(), cause);
+                    batch.forEach((write) -> write(new ArrayList<>(List.of(write))));
+                    return;
+                }
+                logger.warn("Inbox refused a write: {}", cause);
+            }
+            else {
+                logger.warn("Inbox commit of {} writes failed: {}", batch.size(), cause);
+                if (batch.stream().anyMatch(Accept.class::isInstance)) {
+                    this.acceptFailure = new AcceptFailure(cause, System.nanoTime());
+                }
             }
             batch.forEach((write) -> failed(write, ex));
             return;
@@ -415,6 +460,39 @@ final class InboxWriter implements SmartLifecycle {
             heartbeat.setLong(1, this.clock.millis());
             heartbeat.executeUpdate();
         }
+    }
+
+    /**
+     * Whether a failure is one row's fault, not the store's: a value it refuses (SQLSTATE class 22, data
+     * exception, such as a NUL in PostgreSQL text; 23, integrity; 54, a program limit such as an index row
+     * too large), or on SQLite a constraint, a value too big or of the wrong type.
+     */
+    static boolean rowFault(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            for (SQLException sql = (cause instanceof SQLException ex) ? ex : null; sql != null; sql = sql.getNextException()) {
+                String state = String.valueOf(sql.getSQLState());
+                if (state.startsWith("22") || state.startsWith("23") || state.startsWith("54")) {
+                    return true;
+                }
+                if (isSqlite(sql) && (sql.getErrorCode() == 18 || sql.getErrorCode() == 19 || sql.getErrorCode() == 20)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isSqlite(SQLException ex) {
+        return ex.getClass().getName().startsWith("org.sqlite.");
+    }
+
+    /** The real cause, with the driver's own words (SQLITE_FULL, a PostgreSQL message), never a value. */
+    static String describe(Throwable failure) {
+        Throwable cause = failure;
+        if (cause instanceof SQLException sql && sql.getNextException() != null) {
+            cause = sql.getNextException();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     private static void rollbackQuietly(Connection connection) {

@@ -1,6 +1,8 @@
 package dev.incodehooks.intake;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -41,7 +43,20 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
         this.latency = Timer.builder("webhooks.intake.latency")
             .description("Time to answer a webhook request")
             .withRegistry(registry);
+        // At 0 from the start: a series that appears at its first increment hides that increment from
+        // Prometheus' increase() and rate().
+        for (String type : types.names()) {
+            EXPECTED.forEach((outcome, reasons) -> reasons
+                .forEach((reason) -> this.requests.withTags("type", type, "outcome", outcome, "reason", reason)));
+        }
     }
+
+    /** The outcomes and reasons every type can have, whatever the security configuration. */
+    private static final Map<String, List<String>> EXPECTED = Map.of("accepted", List.of("none"), "duplicate",
+            List.of("none"), "unavailable", List.of("inbox-unavailable"), "rejected",
+            List.of("forbidden-source", "unauthorized", "unsupported-media-type", "too-large", "malformed-json",
+                    "not-an-object", "duplicate-key", "too-deep", "missing-interview-id", "invalid-status",
+                    "method-not-allowed"));
 
     /** Records a finer outcome than the status tells, such as {@code duplicate}. */
     static void outcome(HttpServletRequest request, String outcome) {

@@ -51,7 +51,7 @@ final class PayloadParser {
                     ids[idIndex] = interviewId(name, value, parser);
                 }
                 else if (name.equals(type.statusField()) && value == JsonToken.VALUE_STRING) {
-                    status = parser.getString();
+                    status = status(name, parser.getString());
                 }
                 parser.skipChildren();
             }
@@ -78,6 +78,18 @@ final class PayloadParser {
             }
             throw WebhookRejectedException.badRequest("malformed-json", "The body is not well-formed JSON.");
         }
+    }
+
+    /**
+     * The status is stored as text: a control character (a NUL, which PostgreSQL's text refuses) would fail
+     * the store's write, so it is refused here, with a status that says so.
+     */
+    private static String status(String name, String status) {
+        if (status.length() > MAX_ID_LENGTH || status.chars().anyMatch(Character::isISOControl)) {
+            throw WebhookRejectedException.badRequest("invalid-status",
+                    "Field " + name + " must be at most " + MAX_ID_LENGTH + " characters, without control characters.");
+        }
+        return status;
     }
 
     private static String interviewId(String name, JsonToken value, JsonParser parser) {

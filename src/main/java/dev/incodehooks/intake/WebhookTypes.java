@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.incodehooks.event.WebhookType;
@@ -33,6 +34,11 @@ final class WebhookTypes {
             all.put(name, new WebhookType(name, List.of(declared.idField()), declared.statusField(), false));
         });
         this.types = Map.copyOf(all);
+    }
+
+    /** Every type's name. */
+    Set<String> names() {
+        return this.types.keySet();
     }
 
     Optional<WebhookType> find(String name) {

@@ -69,6 +69,13 @@ class PayloadParserTests {
     }
 
     @Test
+    void rejectsAStatusWithAControlCharacterOrTooLong() {
+        assertRejected("{\"interviewId\":\"a\",\"onboardingStatus\":\"ONBOARDING\\u0000FINISHED\"}", "invalid-status");
+        assertRejected("{\"interviewId\":\"a\",\"onboardingStatus\":\"A\\u001fB\"}", "invalid-status");
+        assertRejected("{\"interviewId\":\"a\",\"onboardingStatus\":\"" + "A".repeat(257) + "\"}", "invalid-status");
+    }
+
+    @Test
     void rejectsOverlongId() {
         assertRejected("{\"interviewId\":\"" + "a".repeat(257) + "\"}", "missing-interview-id");
     }
