@@ -39,6 +39,20 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Whether connections can come from this loopback address: Linux answers for all of 127.0.0.0/8, macOS
+     * only for 127.0.0.1 unless an alias is added ({@code sudo ifconfig lo0 alias 127.0.0.2}).
+     */
+    public static boolean canBind(String localAddress) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(localAddress), 0));
+            return true;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
     /** Sends a request; each header is a {@code "Name: value"} line. */
     public Response send(String method, String path, List<String> headers, byte[] body) throws IOException {
         List<String> all = new ArrayList<>(headers);

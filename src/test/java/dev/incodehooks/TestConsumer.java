@@ -7,11 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -28,8 +25,6 @@ public final class TestConsumer implements AutoCloseable {
     private volatile Function<Received, Integer> behaviour;
 
     private final List<Received> all = new CopyOnWriteArrayList<>();
-
-    private final BlockingQueue<Received> delivered = new LinkedBlockingQueue<>();
 
     private final List<Received> accepted = new CopyOnWriteArrayList<>();
 
@@ -91,22 +86,6 @@ public final class TestConsumer implements AutoCloseable {
         return List.copyOf(this.accepted);
     }
 
-    /** The next request answered 2xx, waiting up to 20 seconds; fails if none comes. */
-    public Received nextDelivered() throws InterruptedException {
-        Received received = this.delivered.poll(20, TimeUnit.SECONDS);
-        if (received == null) {
-            throw new AssertionError("Nothing was delivered to " + url() + " within 20 s");
-        }
-        return received;
-    }
-
-    /** Requests answered 2xx so far and not yet taken with {@link #nextDelivered()}. */
-    public List<Received> drainDelivered() {
-        List<Received> drained = new java.util.ArrayList<>();
-        this.delivered.drainTo(drained);
-        return drained;
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try {
             Received received = new Received(exchange.getRequestHeaders().getFirst("X-Webhook-Id"),
@@ -119,7 +98,6 @@ public final class TestConsumer implements AutoCloseable {
             int status = this.behaviour.apply(received);
             if (status >= 200 && status < 300) {
                 this.accepted.add(received);
-                this.delivered.add(received);
             }
             exchange.sendResponseHeaders(status, -1);
         }

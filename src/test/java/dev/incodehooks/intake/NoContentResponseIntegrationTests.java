@@ -41,7 +41,7 @@ class NoContentResponseIntegrationTests {
                 .send("POST", path, List.of("Content-Type: application/json"), body);
             assertThat(response.status()).as(path).isEqualTo(204);
             assertThat(response.body()).isEmpty();
-            assertThat(this.received.next().body()).isEqualTo(body);
+            assertThat(this.received.of(body).body()).isEqualTo(body);
         }
     }
 

@@ -106,15 +106,22 @@ class OAuth2BuiltInIntegrationTests {
         String token = (String) body.get("access_token");
 
         String interviewId = IncodePayloads.interviewId();
-        assertThat(webhook(token, IncodePayloads.onboarding(interviewId, "ONBOARDING_FINISHED")).statusCode())
-            .isEqualTo(200);
-        assertThat(this.received.next().interviewId()).isEqualTo(interviewId);
+        byte[] webhook = IncodePayloads.onboarding(interviewId, "ONBOARDING_FINISHED");
+        assertThat(webhook(token, webhook).statusCode()).isEqualTo(200);
+        assertThat(this.received.of(webhook).interviewId()).isEqualTo(interviewId);
 
-        this.clock.advance(Duration.ofMinutes(10).plusSeconds(61));
-        assertRejected(webhook(token, IncodePayloads.onboardingFinished()), "expired-token");
-        String renewed = token(basic("incode", NEW_SECRET));
-        assertThat(webhook(renewed, IncodePayloads.onboardingFinished()).statusCode()).isEqualTo(200);
-        assertThat(output.getAll()).doesNotContain(token).doesNotContain(renewed).doesNotContain(NEW_SECRET);
+        Duration pastExpiry = Duration.ofMinutes(10).plusSeconds(61);
+        this.clock.advance(pastExpiry);
+        try {
+            assertRejected(webhook(token, IncodePayloads.onboardingFinished()), "expired-token");
+            String renewed = token(basic("incode", NEW_SECRET));
+            assertThat(webhook(renewed, IncodePayloads.onboardingFinished()).statusCode()).isEqualTo(200);
+            assertThat(output.getAll()).doesNotContain(token).doesNotContain(renewed).doesNotContain(NEW_SECRET);
+        }
+        finally {
+            // Put back: the clock is shared by every test of this class.
+            this.clock.advance(pastExpiry.negated());
+        }
     }
 
     @Test
