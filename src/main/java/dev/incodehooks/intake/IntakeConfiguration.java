@@ -2,6 +2,7 @@ package dev.incodehooks.intake;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
+import jakarta.servlet.DispatcherType;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -20,6 +21,19 @@ class IntakeConfiguration {
     @Bean
     WebhookTypes webhookTypes(IntakeProperties properties) {
         return new WebhookTypes(properties);
+    }
+
+    /**
+     * On every path of the public port (the management port has its own server), right after Spring's
+     * observation filter, so that requests to other paths are still observed.
+     */
+    @Bean
+    FilterRegistrationBean<PublicPortFilter> publicPortFilter() {
+        var registration = new FilterRegistrationBean<>(new PublicPortFilter());
+        registration.addUrlPatterns("/*");
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
     }
 
     @Bean

@@ -80,7 +80,7 @@ class InboxUnavailableIntegrationTests {
             .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health"))
                 .build(), BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(503);
-        assertThat(health.body()).contains("\"inbox\":{\"status\":\"DOWN\"");
+        assertThat(health.body()).contains("\"inbox\":{\"details\":{\"reason\":\"SQLiteException: [SQLITE_FULL]");
     }
 
     private static Set<String> storedInterviewIds() throws Exception {

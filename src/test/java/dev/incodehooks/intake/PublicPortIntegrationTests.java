@@ -1,0 +1,107 @@
+package dev.incodehooks.intake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.incodehooks.RawHttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What an unauthenticated caller gets on the public port: only {@code /webhooks/**} exists; everything else,
+ * {@code /error} included, is a bare {@code 404} problem. A rejected caller is answered at once and
+ * disconnected, without the rest of its body being read: announcing megabytes and sending them slowly
+ * holds no worker.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
+                "webhooks.security.required-headers.X-Incode-Secret=s3cret" })
+class PublicPortIntegrationTests {
+
+    private static final int CHUNKS = 200;
+
+    @LocalServerPort
+    int port;
+
+    @ParameterizedTest
+    @ValueSource(strings = { "/error", "/", "/actuator/health", "/actuator/prometheus", "/index.html", "/webhooks",
+            "/WEBHOOKS/incode/onboarding-status" })
+    void servesNothingButWebhooks(String path) throws Exception {
+        for (String method : List.of("GET", "POST")) {
+            RawHttp.Response response = RawHttp.from("127.0.0.1", this.port)
+                .send(method, path, List.of("Content-Type: application/json"), "{}".getBytes(StandardCharsets.UTF_8));
+            assertThat(response.status()).as(method + " " + path).isEqualTo(404);
+            assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(response.bodyText().toLowerCase()).doesNotContain("exception", "trace", "tomcat", "spring",
+                    "java");
+        }
+    }
+
+    @Test
+    void disconnectsARejectedCallerWithoutReadingItsSlowBody() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /webhooks/incode/onboarding-status HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nX-Incode-Secret: guess\r\nContent-Length: 8388608\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            AtomicInteger sent = new AtomicInteger();
+            Thread slow = new Thread(() -> {
+                byte[] chunk = new byte[1024];
+                try {
+                    // Bounded: at most 200 KB over 10 s, far less than announced.
+                    for (int i = 0; i < CHUNKS; i++) {
+                        out.write(chunk);
+                        out.flush();
+                        sent.incrementAndGet();
+                        Thread.sleep(50);
+                    }
+                }
+                catch (IOException | InterruptedException ex) {
+                    // The server hung up: what the test wants.
+                }
+            });
+            slow.start();
+            InputStream in = socket.getInputStream();
+            String answer = readUntilClosed(in);
+            int sentWhenClosed = sent.get();
+            slow.interrupt();
+            slow.join(15_000);
+            System.out.printf("public port test: answer %s, chunks sent when closed=%d of %d%n",
+                    answer.lines().findFirst().orElse(""), sentWhenClosed, CHUNKS);
+            assertThat(answer).startsWith("HTTP/1.1 401");
+            assertThat(answer.toLowerCase()).contains("connection: close");
+            assertThat(sentWhenClosed).as("closed before the body was sent").isLessThan(CHUNKS);
+        }
+    }
+
+    /** Reads until the server closes the connection (or resets it). */
+    private static String readUntilClosed(InputStream in) {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
+                text.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
+            }
+        }
+        catch (IOException ex) {
+            // Reset after the answer: closed too.
+        }
+        return text.toString();
+    }
+}
