@@ -11,8 +11,8 @@ import java.net.Socket;
 
 /**
  * A TCP forwarder on 127.0.0.1 that can be "unplugged": while it is not started, its port refuses
- * connections, as an unreachable server does. Used to make a real server (a Kafka broker) unreachable
- * and then reachable again.
+ * connections, as an unreachable server does, and {@link #unplug()} also cuts the connections under way.
+ * Used to make a real server (a Kafka broker, PostgreSQL) unreachable and then reachable again.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +21,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
 
     private volatile ServerSocket server;
+
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public TcpProxy(int targetPort) {
         this.targetPort = targetPort;
@@ -46,11 +48,20 @@ public final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
+    /** Stops forwarding and cuts the connections under way, as a server that went away does. */
+    public synchronized void unplug() throws IOException {
+        close();
+        this.open.forEach(TcpProxy::closeQuietly);
+        this.open.clear();
+    }
+
     private void accept() {
         while (!this.server.isClosed()) {
             try {
                 Socket client = this.server.accept();
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
+                this.open.add(client);
+                this.open.add(target);
                 pump(client, target);
                 pump(target, client);
             }

@@ -20,6 +20,11 @@ public final class TestPostgres {
     private TestPostgres() {
     }
 
+    /** The shared test server's port. */
+    public static synchronized int port() {
+        return server().getPort();
+    }
+
     /** A JDBC URL of a new, empty database on the shared test server. */
     public static synchronized String newDatabaseUrl() {
         EmbeddedPostgres postgres = server();

@@ -170,6 +170,35 @@ class WebhookIntakeIntegrationTests {
         awaitCount("onboarding-status", "rejected", "forbidden-source", before + 1);
     }
 
+    /** Checks run in the documented order: a request failing several gets the answer of the first. */
+    @Test
+    void answersTheFirstCheckThatFails() throws Exception {
+        assumeTrue(RawHttp.canBind("127.0.0.5"), "needs 127.0.0.5 on the loopback interface (on macOS: "
+                + "sudo ifconfig lo0 alias 127.0.0.5)");
+        byte[] bad = utf8("{");
+        byte[] huge = new byte[300 * 1024];
+        // Wrong source, wrong secret, bad body: the source decides.
+        assertThat(RawHttp.from("127.0.0.5", this.port)
+            .send("POST", ONBOARDING, List.of("Content-Type: text/plain", "X-Incode-Secret: guess"), bad)
+            .status()).isEqualTo(403);
+        // Right source, wrong secret, unknown type, wrong content type, too large: the secret decides.
+        assertThat(RawHttp.from("127.0.0.1", this.port)
+            .send("POST", "/webhooks/incode/nope", List.of("Content-Type: text/plain", "X-Incode-Secret: guess"), huge)
+            .status()).isEqualTo(401);
+        // Then the type, then the content type, then the size, then the body.
+        List<String> secret = List.of("X-Incode-Secret: new-secret");
+        assertThat(send("/webhooks/incode/nope", "text/plain", secret, huge).status()).isEqualTo(404);
+        assertThat(send(ONBOARDING, "text/plain", secret, huge).status()).isEqualTo(415);
+        assertThat(send(ONBOARDING, "application/json", secret, huge).status()).isEqualTo(413);
+        assertThat(send(ONBOARDING, "application/json", secret, bad).status()).isEqualTo(400);
+    }
+
+    private RawHttp.Response send(String path, String contentType, List<String> headers, byte[] body) throws Exception {
+        List<String> all = new java.util.ArrayList<>(headers);
+        all.add("Content-Type: " + contentType);
+        return RawHttp.from("127.0.0.1", this.port).send("POST", path, all, body);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "text/plain", "application/x-www-form-urlencoded", "application/xml", "nonsense" })
     void rejectsBodiesThatAreNotJson(String contentType) throws Exception {
