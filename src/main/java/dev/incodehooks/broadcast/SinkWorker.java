@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import dev.incodehooks.inbox.Delivery;
 import dev.incodehooks.inbox.DeliveryQueue;
@@ -54,6 +55,8 @@ final class SinkWorker {
     private static final Logger logger = LoggerFactory.getLogger(SinkWorker.class);
 
     static final Duration IDLE_POLL = Duration.ofMillis(250);
+
+    private static final List<String> LOG_FIELDS = List.of("eventId", "eventType", "interviewId", "sink");
 
     private static final int MAX_ERROR_LENGTH = 500;
 
@@ -259,6 +262,11 @@ final class SinkWorker {
 
     /** One attempt, on one of the sink's threads: whatever happens, the delivery ends up pending, delivered or dead. */
     private void attempt(Delivery delivery) {
+        // Fields of every line about this attempt in structured logs: never the payload.
+        MDC.put("eventId", delivery.event().id().toString());
+        MDC.put("eventType", delivery.event().type());
+        MDC.put("interviewId", delivery.event().interviewId());
+        MDC.put("sink", this.name);
         boolean recorded = false;
         try {
             DeliveryResult result = result(delivery);
@@ -275,6 +283,7 @@ final class SinkWorker {
                 written(delivery, false);
             }
             wake();
+            LOG_FIELDS.forEach(MDC::remove);
         }
     }
 

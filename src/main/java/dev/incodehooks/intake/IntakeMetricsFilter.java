@@ -13,6 +13,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.MDC;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -80,6 +81,9 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
             this.requests.withTags("type", type, "outcome", outcome, "reason", reason).increment();
             this.latency.withTags("type", type, "outcome", outcome)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            // Put by the controller for the lines about this webhook; the thread serves others next.
+            MDC.remove("eventType");
+            MDC.remove("interviewId");
         }
     }
 

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -69,6 +70,9 @@ class WebhookController {
         // The inbox gives it its id and time of receipt as it queues it: that order is the order of delivery.
         IncomingWebhook webhook = new IncomingWebhook(type.name(), fields.interviewId(), fields.status(),
                 ClientAddress.of(request), body);
+        // Fields of the lines about this webhook in structured logs (the 503 warning among them).
+        MDC.put("eventType", webhook.type());
+        MDC.put("interviewId", webhook.interviewId());
         if (this.inbox.accept(webhook) == Acceptance.DUPLICATE) {
             IntakeMetricsFilter.outcome(request, "duplicate");
             logger.debug("Duplicate {} event for interview {}", webhook.type(), webhook.interviewId());
