@@ -118,7 +118,7 @@ class WebhookIntakeIntegrationTests {
 
     @Test
     void rejectsUndeclaredTypeWithNotFound() throws Exception {
-        assertRejected(post("/webhooks/incode/face-authentication", "application/json",
+        assertRejected(() -> post("/webhooks/incode/face-authentication", "application/json",
                 IncodePayloads.onboardingFinished()), 404, "unknown", "unknown-type");
     }
 
@@ -138,14 +138,19 @@ class WebhookIntakeIntegrationTests {
 
     @Test
     void rejectsWrongOrMissingSecret() throws Exception {
-        HttpResponse<String> wrong = post(ONBOARDING, "application/json", IncodePayloads.onboardingFinished(),
-                "X-Incode-Secret", "retired-secret");
-        assertRejected(wrong, 401, "onboarding-status", "unauthorized");
-        assertThat(wrong.body()).doesNotContain("retired-secret").doesNotContain("old-secret");
-        HttpResponse<String> missing = send(HttpRequest.newBuilder(uri(ONBOARDING))
+        List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+        assertRejected(() -> keep(answers, post(ONBOARDING, "application/json", IncodePayloads.onboardingFinished(),
+                "X-Incode-Secret", "retired-secret")), 401, "onboarding-status", "unauthorized");
+        assertThat(answers.get(0).body()).doesNotContain("retired-secret").doesNotContain("old-secret");
+        assertRejected(() -> send(HttpRequest.newBuilder(uri(ONBOARDING))
             .header("Content-Type", "application/json")
-            .POST(BodyPublishers.ofByteArray(IncodePayloads.onboardingFinished())));
-        assertRejected(missing, 401, "onboarding-status", "unauthorized");
+            .POST(BodyPublishers.ofByteArray(IncodePayloads.onboardingFinished()))), 401, "onboarding-status",
+                "unauthorized");
+    }
+
+    private static HttpResponse<String> keep(List<HttpResponse<String>> answers, HttpResponse<String> answer) {
+        answers.add(answer);
+        return answer;
     }
 
     @Test
@@ -202,7 +207,7 @@ class WebhookIntakeIntegrationTests {
     @ParameterizedTest
     @ValueSource(strings = { "text/plain", "application/x-www-form-urlencoded", "application/xml", "nonsense" })
     void rejectsBodiesThatAreNotJson(String contentType) throws Exception {
-        assertRejected(post(ONBOARDING, contentType, IncodePayloads.onboardingFinished()), 415, "onboarding-status",
+        assertRejected(() -> post(ONBOARDING, contentType, IncodePayloads.onboardingFinished()), 415, "onboarding-status",
                 "unsupported-media-type");
     }
 
@@ -216,7 +221,7 @@ class WebhookIntakeIntegrationTests {
 
     @Test
     void rejectsBodyOverTheLimit() throws Exception {
-        assertRejected(post(ONBOARDING, "application/json", oversizedBody()), 413, "onboarding-status", "too-large");
+        assertRejected(() -> post(ONBOARDING, "application/json", oversizedBody()), 413, "onboarding-status", "too-large");
     }
 
     @Test
@@ -302,24 +307,33 @@ class WebhookIntakeIntegrationTests {
 
     @Test
     void measuresWebhooksOnceAndOtherRequestsAsUsual() throws Exception {
+        double before = count("onboarding-status", "accepted", "none");
         byte[] body = IncodePayloads.onboardingFinished();
         post(ONBOARDING, "application/json", body);
         this.received.of(body);
         this.http.send(HttpRequest.newBuilder(uri("/index.html")).build(), BodyHandlers.ofString());
         Eventually.until("the other request observed",
                 () -> !this.registry.find("http.server.requests").tag("uri", "NOT_FOUND").timers().isEmpty());
-        Eventually.until("the webhook counted", () -> count("onboarding-status", "accepted", "none") > 0);
+        awaitCount("onboarding-status", "accepted", "none", before + 1);
         assertThat(this.registry.find("http.server.requests").timers())
             .extracting((timer) -> timer.getId().getTag("uri"))
             .noneMatch((uri) -> uri != null && uri.startsWith("/webhooks"));
     }
 
-    private void assertRejected(HttpResponse<String> response, int status, String type, String reason)
-            throws InterruptedException {
+    /** Sends a request and checks its rejection, and that it was counted once (before and after, not just "some"). */
+    private void assertRejected(Request request, int status, String type, String reason) throws Exception {
+        double before = count(type, "rejected", reason);
+        HttpResponse<String> response = request.send();
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(response.body()).contains("\"status\":" + status);
-        Eventually.until("a " + reason + " rejection counted", () -> count(type, "rejected", reason) > 0);
+        awaitCount(type, "rejected", reason, before + 1);
+    }
+
+    /** A request to send. */
+    private interface Request {
+
+        HttpResponse<String> send() throws Exception;
     }
 
     /** Requests are counted as they end, which can be just after the client has its answer. */
