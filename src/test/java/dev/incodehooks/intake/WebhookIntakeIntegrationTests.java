@@ -205,7 +205,8 @@ class WebhookIntakeIntegrationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "text/plain", "application/x-www-form-urlencoded", "application/xml", "nonsense" })
+    @ValueSource(strings = { "text/plain", "application/x-www-form-urlencoded", "application/xml", "nonsense",
+            "multipart/form-data; boundary=x" })
     void rejectsBodiesThatAreNotJson(String contentType) throws Exception {
         assertRejected(() -> post(ONBOARDING, contentType, IncodePayloads.onboardingFinished()), 415, "onboarding-status",
                 "unsupported-media-type");
