@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 import dev.incodehooks.Eventually;
 import dev.incodehooks.IncodePayloads;
+import dev.incodehooks.StalledStore;
 import dev.incodehooks.event.IncomingWebhook;
 import dev.incodehooks.inbox.Inbox.Acceptance;
 
@@ -66,12 +67,7 @@ class BadRowIntegrationTests {
         List<Future<Acceptance>> goodResults = new ArrayList<>();
         Future<Acceptance> badResult;
         ExecutorService callers = Executors.newFixedThreadPool(GOOD + 1);
-        try (Connection blocker = this.dataSource.getConnection()) {
-            blocker.setAutoCommit(false);
-            try (Statement statement = blocker.createStatement()) {
-                statement.execute(postgres ? "LOCK TABLE webhook_event IN EXCLUSIVE MODE"
-                        : "UPDATE inbox_heartbeat SET checked_at = checked_at WHERE id = 1");
-            }
+        try (StalledStore stalledStore = StalledStore.hold(this.dataSource)) {
             // The writer takes the first into the lock and waits there; the others queue behind it, one batch.
             for (int i = 0; i < GOOD / 2; i++) {
                 goodResults.add(accept(callers, good));
@@ -82,7 +78,6 @@ class BadRowIntegrationTests {
                 goodResults.add(accept(callers, good));
             }
             Eventually.until("all queued", () -> this.writer.queued() >= GOOD);
-            blocker.rollback();
         }
         int stored = 0;
         for (Future<Acceptance> result : goodResults) {

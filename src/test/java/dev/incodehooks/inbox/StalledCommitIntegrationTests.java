@@ -1,7 +1,5 @@
 package dev.incodehooks.inbox;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.incodehooks.IncodeClient;
 import dev.incodehooks.IncodePayloads;
+import dev.incodehooks.StalledStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,21 +41,10 @@ class StalledCommitIntegrationTests {
     void anEventRefusedAtTheDeadlineIsNeverCommittedAfterIt() throws Exception {
         IncodeClient incode = IncodeClient.to(this.port);
         String stalled = IncodePayloads.interviewId();
-        try (Connection blocker = this.dataSource.getConnection()) {
-            blocker.setAutoCommit(false);
-            try (Statement statement = blocker.createStatement()) {
-                if (blocker.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
-                    statement.execute("LOCK TABLE webhook_event IN EXCLUSIVE MODE");
-                }
-                else {
-                    // Takes SQLite's write lock: the writer waits for it (busy_timeout), as on a stalled disk.
-                    statement.execute("UPDATE inbox_heartbeat SET checked_at = checked_at WHERE id = 1");
-                }
-            }
+        try (StalledStore stalledStore = StalledStore.hold(this.dataSource)) {
             CompletableFuture<Integer> answer = CompletableFuture
                 .supplyAsync(() -> incode.onboarding(stalled, "ONBOARDING_FINISHED"));
             assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(503);
-            blocker.rollback();
         }
         // The writer takes writes in order: once a later event is committed, the stalled one was dealt with.
         String later = IncodePayloads.interviewId();

@@ -1,7 +1,5 @@
 package dev.incodehooks.intake;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.incodehooks.IncodePayloads;
 import dev.incodehooks.RawHttp;
+import dev.incodehooks.StalledStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,13 +59,7 @@ class QueueBudgetIntegrationTests {
 
     @Test
     void refusesAtOnceWhatFindsTheQueueFull(CapturedOutput output) throws Exception {
-        try (Connection blocker = this.dataSource.getConnection()) {
-            blocker.setAutoCommit(false);
-            try (Statement statement = blocker.createStatement()) {
-                statement.execute(blocker.getMetaData().getDatabaseProductName().equals("PostgreSQL")
-                        ? "LOCK TABLE webhook_event IN EXCLUSIVE MODE"
-                        : "UPDATE inbox_heartbeat SET checked_at = checked_at WHERE id = 1");
-            }
+        try (StalledStore stalledStore = StalledStore.hold(this.dataSource)) {
             ExecutorService senders = Executors.newFixedThreadPool(4);
             List<Future<RawHttp.Response>> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -78,7 +71,6 @@ class QueueBudgetIntegrationTests {
                 assertThat(response.header("Retry-After")).isEqualTo("30");
             }
             senders.shutdown();
-            blocker.rollback();
         }
         assertThat(output).contains("queue full");
     }
