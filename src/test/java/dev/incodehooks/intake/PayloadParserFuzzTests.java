@@ -35,7 +35,7 @@ class PayloadParserFuzzTests {
     @DictionaryEntries({ "\"interviewId\"", "\"InterviewId\"", "\"onboardingStatus\"", "\"ScrapingStatus\"",
             "\"interviewId\":\"", "\\u0000", "\\u001f", "\\ud800", "\\\"", "[[[[[[[[", "{\"a\":", "null", "true",
             "1e999", "-0.0" })
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void returnsAUsableIdOrRejectsWith400(byte[] body) {
         for (WebhookType type : TYPES) {
             PayloadParser.Fields fields;

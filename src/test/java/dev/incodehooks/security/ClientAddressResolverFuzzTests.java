@@ -28,7 +28,7 @@ class ClientAddressResolverFuzzTests {
 
     @DictionaryEntries({ "10.0.0.5", "10.", "198.51.100.9", "::ffff:", "::1", "2001:db8:ffff::", "2001:db8::7", "[",
             "]:443", ":8080", ", ", ",", "/0", "/8", "/32", "/48", "/128", "0.0.0.0/0", "::/0", "unknown" })
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void neverTakesAnEntryLeftOfTheRightMostUntrustedHop(byte[] input) {
         String[] lines = new String(input, StandardCharsets.UTF_8).split("\n", -1);
         AddressRanges trusted;
