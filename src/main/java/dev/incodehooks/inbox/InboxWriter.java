@@ -245,8 +245,13 @@ final class InboxWriter implements SmartLifecycle {
                 }
                 batch.add(first);
                 this.queue.drainTo(batch, this.maxBatchSize - 1);
-                this.queuedBytes.addAndGet(-batch.stream().mapToLong(InboxWriter::bytes).sum());
-                write(batch);
+                try {
+                    write(batch);
+                }
+                finally {
+                    // Counted until written: a batch being written holds its bodies too.
+                    this.queuedBytes.addAndGet(-batch.stream().mapToLong(InboxWriter::bytes).sum());
+                }
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();

@@ -2,7 +2,6 @@ package dev.incodehooks.intake;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -26,9 +25,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class PublicPortFilter extends OncePerRequestFilter {
 
-    /** Answers after which the connection is closed: the caller is not one we keep talking to. */
-    private static final Set<Integer> CLOSE_AFTER = Set.of(401, 403, 404, 405, 413, 415);
-
     @Override
     protected boolean shouldNotFilterErrorDispatch() {
         return false;
@@ -49,7 +45,7 @@ class PublicPortFilter extends OncePerRequestFilter {
             return;
         }
         filterChain.doFilter(request, response);
-        if (CLOSE_AFTER.contains(response.getStatus()) && !response.isCommitted()) {
+        if (RejectedCallerValve.CLOSE_AFTER.contains(response.getStatus()) && !response.isCommitted()) {
             response.setHeader(HttpHeaders.CONNECTION, "close");
             // Sent now, before the server would swallow what is left of the body.
             response.flushBuffer();
@@ -65,7 +61,7 @@ class PublicPortFilter extends OncePerRequestFilter {
                 + status.value() + "}").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        if (CLOSE_AFTER.contains(status.value())) {
+        if (RejectedCallerValve.CLOSE_AFTER.contains(status.value())) {
             response.setHeader(HttpHeaders.CONNECTION, "close");
         }
         response.setContentLength(body.length);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
-                "webhooks.security.required-headers.X-Incode-Secret=s3cret" })
+                "webhooks.security.required-headers.X-Incode-Secret=s3cret", "server.tomcat.connection-timeout=60s" })
 class PublicPortIntegrationTests {
 
     private static final int CHUNKS = 200;
@@ -90,14 +91,43 @@ class PublicPortIntegrationTests {
         }
     }
 
-    /** Reads until the server closes the connection (or resets it). */
-    private static String readUntilClosed(InputStream in) {
+    /**
+     * A caller without the secret that announces megabytes and then sends nothing: answered and
+     * disconnected, not kept waiting for its body (Tomcat's connection timeout is a minute; this client
+     * gives up after 20 s, which fails the test).
+     */
+    @Test
+    void disconnectsARejectedCallerThatSendsNoBodyAtAll() throws Exception {
+        String announcing = "POST /webhooks/incode/onboarding-status HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nX-Incode-Secret: guess\r\nContent-Length: 8388608\r\n\r\n";
+        assertThat(exchange(announcing)).startsWith("HTTP/1.1 401");
+        assertThat(exchange(announcing.replace("/webhooks/incode/onboarding-status", "/error"))).startsWith("HTTP/1.1 404");
+        assertThat(exchange("GET /webhooks/incode/onboarding-status HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "X-Incode-Secret: s3cret\r\n\r\n"))
+            .as("a 405 written by Spring itself").startsWith("HTTP/1.1 405");
+    }
+
+    /** Sends a request head and reads the answer until the server closes the connection. */
+    private String exchange(String head) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return readUntilClosed(socket.getInputStream());
+        }
+    }
+
+    /** Reads until the server closes the connection (or resets it); a read timeout fails. */
+    private static String readUntilClosed(InputStream in) throws SocketTimeoutException {
         StringBuilder text = new StringBuilder();
         byte[] buffer = new byte[4096];
         try {
             for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
                 text.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
             }
+        }
+        catch (SocketTimeoutException ex) {
+            throw ex;
         }
         catch (IOException ex) {
             // Reset after the answer: closed too.
