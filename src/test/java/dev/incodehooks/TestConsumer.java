@@ -8,7 +8,10 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -112,6 +115,26 @@ public final class TestConsumer implements AutoCloseable {
             this.server.stop(0);
             ((java.util.concurrent.ExecutorService) this.server.getExecutor()).shutdownNow();
         }
+    }
+
+    /**
+     * A behaviour that holds every first attempt until {@code release} (at most a minute), counting the
+     * attempts held in {@code hanging}, then answers 200; later attempts are answered at once.
+     */
+    public static Function<Received, Integer> hangingOnFirstAttempt(CountDownLatch release, AtomicInteger hanging) {
+        return (request) -> {
+            if (request.attempt() == 1) {
+                hanging.incrementAndGet();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                hanging.decrementAndGet();
+            }
+            return 200;
+        };
     }
 
     /** Waits, then answers: for a behaviour that hangs past the sink's timeout. */

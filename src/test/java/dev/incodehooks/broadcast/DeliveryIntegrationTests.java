@@ -58,19 +58,7 @@ class DeliveryIntegrationTests {
     static final AtomicInteger hanging = new AtomicInteger();
 
     /** Hangs on the first attempt of every event, far past the sink's timeout. */
-    static final TestConsumer slow = TestConsumer.started((request) -> {
-        if (request.attempt() == 1) {
-            hanging.incrementAndGet();
-            try {
-                unhang.await(30, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-            hanging.decrementAndGet();
-        }
-        return 200;
-    });
+    static final TestConsumer slow = TestConsumer.started(TestConsumer.hangingOnFirstAttempt(unhang, hanging));
 
     static final TestConsumer doomed = TestConsumer.started((request) -> 500);
 

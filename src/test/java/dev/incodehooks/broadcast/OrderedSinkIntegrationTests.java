@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -55,17 +55,8 @@ class OrderedSinkIntegrationTests {
 
     static final CountDownLatch unhang = new CountDownLatch(1);
 
-    static final TestConsumer hanging = TestConsumer.started((request) -> {
-        if (request.attempt() == 1) {
-            try {
-                unhang.await(60, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return 200;
-    });
+    static final TestConsumer hanging = TestConsumer
+        .started(TestConsumer.hangingOnFirstAttempt(unhang, new AtomicInteger()));
 
     @LocalServerPort
     int port;
