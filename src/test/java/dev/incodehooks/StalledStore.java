@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 /**
  * Holds the lock the inbox writer needs, from another connection, until closed: the writer waits, as on a
  * stalled disk or a busy database. SQLite: its write lock (the writer waits out its busy timeout);
- * PostgreSQL: the event table.
+ * PostgreSQL: the event and heartbeat tables.
  */
 public final class StalledStore implements AutoCloseable {
 
@@ -24,7 +24,7 @@ public final class StalledStore implements AutoCloseable {
         blocker.setAutoCommit(false);
         try (Statement statement = blocker.createStatement()) {
             statement.execute(blocker.getMetaData().getDatabaseProductName().equals("PostgreSQL")
-                    ? "LOCK TABLE webhook_event IN EXCLUSIVE MODE"
+                    ? "LOCK TABLE webhook_event, inbox_heartbeat IN EXCLUSIVE MODE"
                     : "UPDATE inbox_heartbeat SET checked_at = checked_at WHERE id = 1");
         }
         return new StalledStore(blocker);

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One event the store refuses, in the same group commit as fifty good ones: only that one is refused.
  * The writer is held (a real lock from another connection) until all fifty-one are queued, so they share a
- * batch (the first one waits inside the lock). The refused value: on PostgreSQL a status holding NUL (valid JSON, refused by {@code text}; the
+ * batch (a heartbeat waits inside the lock ahead of them). The refused value: on PostgreSQL a status holding NUL (valid JSON, refused by {@code text}; the
  * web intake refuses it earlier with 400, so it comes straight to the inbox here); on SQLite a trigger that
  * refuses one interview id.
  */
@@ -68,16 +69,17 @@ class BadRowIntegrationTests {
         Future<Acceptance> badResult;
         ExecutorService callers = Executors.newFixedThreadPool(GOOD + 1);
         try (StalledStore stalledStore = StalledStore.hold(this.dataSource)) {
-            // The writer takes the first into the lock and waits there; the others queue behind it, one batch.
+            // A heartbeat takes the writer into the lock; everything after it queues, and goes in one batch.
+            assertThat(this.writer.offer(new InboxWriter.Heartbeat(new CompletableFuture<>()))).isTrue();
+            Eventually.until("the writer held", () -> this.writer.queued() == 0);
             for (int i = 0; i < GOOD / 2; i++) {
                 goodResults.add(accept(callers, good));
             }
-            Eventually.until("the first half queued", () -> this.writer.queued() >= GOOD / 2 - 1);
             badResult = callers.submit(() -> this.inbox.accept(bad));
             for (int i = GOOD / 2; i < GOOD; i++) {
                 goodResults.add(accept(callers, good));
             }
-            Eventually.until("all queued", () -> this.writer.queued() >= GOOD);
+            Eventually.until("all queued", () -> this.writer.queued() >= GOOD + 1);
         }
         int stored = 0;
         for (Future<Acceptance> result : goodResults) {
