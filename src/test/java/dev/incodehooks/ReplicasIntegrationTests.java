@@ -118,7 +118,10 @@ class ReplicasIntegrationTests {
                 interviews.add(interviewId);
                 for (int s = 0; s < STATUSES.size(); s++) {
                     int port = (s % 2 == 0) ? a.port() : b.port();
-                    answers.add(http.sendAsync(onboarding(port, interviewId, STATUSES.get(s)), BodyHandlers.discarding()));
+                    HttpRequest request = onboarding(port, interviewId, STATUSES.get(s));
+                    // A pooled connection closed as it was reused fails with "no bytes": send again, as Incode would.
+                    answers.add(http.sendAsync(request, BodyHandlers.discarding())
+                        .exceptionallyCompose((failure) -> http.sendAsync(request, BodyHandlers.discarding())));
                     Thread.sleep(1);
                 }
             }

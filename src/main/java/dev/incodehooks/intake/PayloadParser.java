@@ -1,5 +1,9 @@
 package dev.incodehooks.intake;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -14,8 +18,8 @@ import dev.incodehooks.event.WebhookType;
 
 /**
  * Checks a body strictly and reads the few fields routing needs, streaming, without building a tree:
- * one JSON object, no duplicate keys at any depth, at most {@value #MAX_DEPTH} levels deep, nothing after
- * it, and a string interview id. Every other field is kept as sent, unknown ones included.
+ * one JSON object in UTF-8, no duplicate keys at any depth, at most {@value #MAX_DEPTH} levels deep, nothing
+ * after it, and a string interview id. Every other field is kept as sent, unknown ones included.
  */
 final class PayloadParser {
 
@@ -33,6 +37,7 @@ final class PayloadParser {
     }
 
     Fields parse(byte[] body, WebhookType type) {
+        requireUtf8(body);
         try (JsonParser parser = this.factory.createParser(ObjectReadContext.empty(), body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -77,6 +82,19 @@ final class PayloadParser {
                 throw WebhookRejectedException.badRequest("duplicate-key", "The body repeats a key in one object.");
             }
             throw WebhookRejectedException.badRequest("malformed-json", "The body is not well-formed JSON.");
+        }
+    }
+
+    /**
+     * Jackson checks only the strings it reads, so a skipped field could carry bytes that are not UTF-8 (an
+     * encoded surrogate, say) to every consumer, which would then fail to read the body: the whole body is checked.
+     */
+    private static void requireUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body));
+        }
+        catch (CharacterCodingException ex) {
+            throw WebhookRejectedException.badRequest("malformed-json", "The body is not valid UTF-8.");
         }
     }
 
