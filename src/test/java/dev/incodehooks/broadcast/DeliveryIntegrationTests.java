@@ -26,6 +26,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.incodehooks.TestUsers;
 import dev.incodehooks.Eventually;
 import dev.incodehooks.IncodeClient;
 import dev.incodehooks.IncodePayloads;
@@ -43,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one is healthy, one is ordered, two filter.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32" })
+        properties = { "management.server.port=0", TestUsers.OPERATOR, TestUsers.OPERATOR_ROLE, "webhooks.security.allowed-sources=127.0.0.1/32" })
 class DeliveryIntegrationTests {
 
     static final TestConsumer healthy = TestConsumer.healthy();
@@ -371,7 +372,8 @@ class DeliveryIntegrationTests {
 
     private String get(String path) throws Exception {
         return HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + path)).build(),
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + path))
+                .header("Authorization", TestUsers.operator()).build(),
                     BodyHandlers.ofString())
             .body();
     }
@@ -379,6 +381,7 @@ class DeliveryIntegrationTests {
     private String post(String path, String json) throws Exception {
         return HttpClient.newHttpClient()
             .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + path))
+                .header("Authorization", TestUsers.operator())
                 .header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString(json))
                 .timeout(Duration.ofSeconds(10))

@@ -24,6 +24,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.incodehooks.TestUsers;
 import dev.incodehooks.Eventually;
 import dev.incodehooks.IncodeClient;
 import dev.incodehooks.IncodeLoad;
@@ -40,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an operator replays or skips it; held deliveries are counted. A replay never races an attempt in flight.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
+        properties = { "management.server.port=0", TestUsers.OPERATOR, TestUsers.OPERATOR_ROLE,
+                "webhooks.security.allowed-sources=127.0.0.1/32",
                 "webhooks.broadcast.sinks.ordered.type=http", "webhooks.broadcast.sinks.ordered.ordered=true",
                 "webhooks.broadcast.sinks.ordered.retry.initial-interval=50ms",
                 "webhooks.broadcast.sinks.ordered.retry.max-attempts=2",
@@ -201,7 +203,8 @@ class OrderedSinkIntegrationTests {
 
     private String get(String path) throws Exception {
         return HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + path)).build(),
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + path))
+                .header("Authorization", TestUsers.operator()).build(),
                     BodyHandlers.ofString())
             .body();
     }
@@ -216,6 +219,7 @@ class OrderedSinkIntegrationTests {
 
     private HttpRequest request(String action, String json) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/webhooks/" + action))
+                .header("Authorization", TestUsers.operator())
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(10))
             .POST(BodyPublishers.ofString(json))

@@ -17,6 +17,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.incodehooks.TestUsers;
 import dev.incodehooks.Eventually;
 import dev.incodehooks.IncodeClient;
 import dev.incodehooks.IncodePayloads;
@@ -68,7 +69,8 @@ class UnconfiguredSinkIntegrationTests {
 
     private static ConfigurableApplicationContext run(String store, String... arguments) {
         String[] common = { "--server.port=0", "--management.server.port=0", "--spring.datasource.url=" + store,
-                "--webhooks.security.allowed-sources=127.0.0.1/32", "--webhooks.broadcast.sinks.log.type=log" };
+                "--webhooks.security.allowed-sources=127.0.0.1/32", "--webhooks.broadcast.sinks.log.type=log",
+                "--" + TestUsers.OPERATOR, "--" + TestUsers.OPERATOR_ROLE };
         String[] all = new String[common.length + arguments.length];
         System.arraycopy(common, 0, all, 0, common.length);
         System.arraycopy(arguments, 0, all, common.length, arguments.length);
@@ -81,12 +83,14 @@ class UnconfiguredSinkIntegrationTests {
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
         return HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), BodyHandlers.ofString());
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", TestUsers.operator()).build(), BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(int port, String json) throws Exception {
         return HttpClient.newHttpClient()
             .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/webhooks/drop"))
+                .header("Authorization", TestUsers.operator())
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(10))
                 .POST(BodyPublishers.ofString(json))

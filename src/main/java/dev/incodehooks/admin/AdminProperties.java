@@ -1,0 +1,65 @@
+package dev.incodehooks.admin;
+
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Who may use the management port ({@code webhooks.admin.*}): the console and {@code /actuator/webhooks} need
+ * one of these users; health, and Prometheus unless it has a token, are open.
+ * @param users by user name, each with a bcrypt hash and a role; none turns the console and the endpoint off
+ * @param prometheus who may scrape {@code /actuator/prometheus}
+ */
+@ConfigurationProperties("webhooks.admin")
+@Validated
+record AdminProperties(@DefaultValue Map<String, @Valid User> users, @DefaultValue @Valid Prometheus prometheus) {
+
+    boolean enabled() {
+        return !this.users.isEmpty();
+    }
+
+    /** What a user may do: a viewer reads, an operator also replays, skips, drops and reveals payloads. */
+    enum Role {
+
+        VIEWER, OPERATOR
+    }
+
+    /**
+     * One user.
+     * @param password a bcrypt hash with its id, {@code {bcrypt}$2a$...} (see config/README.md for how to make one)
+     */
+    record User(@NotBlank @Pattern(regexp = "\\{bcrypt\\}\\$2[aby]?\\$\\d\\d\\$.{53}",
+            message = "must be a bcrypt hash with its id: {bcrypt}$2a$10$...") String password, @NotNull Role role) {
+
+        @Override
+        public String toString() {
+            return "User[role=" + this.role + "]";
+        }
+    }
+
+    /**
+     * Access to {@code /actuator/prometheus}.
+     * @param bearerToken when set, a scrape must carry {@code Authorization: Bearer <token>} (or a user's
+     * credentials); when empty, the scrape is open
+     */
+    record Prometheus(@Nullable String bearerToken) {
+
+        boolean open() {
+            return this.bearerToken == null || this.bearerToken.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Prometheus[open=" + open() + "]";
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.incodehooks.admin;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.incodehooks.IncodeClient;
+import dev.incodehooks.IncodePayloads;
+import dev.incodehooks.TestUsers;
+import dev.incodehooks.inbox.InboxAdmin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Who gets what on the management port, through the real port: anonymous callers get health and Prometheus
+ * only; a viewer reads; an operator also changes, and is named in the audit trail. The JSON API takes HTTP
+ * Basic; the console a form login and a CSRF token on every change. The public port serves none of it.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "management.server.port=0", TestUsers.VIEWER, TestUsers.VIEWER_ROLE, TestUsers.OPERATOR,
+                TestUsers.OPERATOR_ROLE, "webhooks.security.allowed-sources=127.0.0.1/32",
+                "webhooks.broadcast.sinks.log.type=log" })
+class ManagementAccessIntegrationTests {
+
+    private static final List<String> OPEN = List.of("/actuator/health", "/actuator/health/liveness",
+            "/actuator/health/readiness", "/actuator/prometheus");
+
+    private static final List<String> API_READS = List.of("/actuator/webhooks", "/actuator/webhooks/events",
+            "/actuator/webhooks/deliveries", "/actuator/info", "/actuator");
+
+    private static final List<String> API_CHANGES = List.of("/actuator/webhooks/replay", "/actuator/webhooks/skip",
+            "/actuator/webhooks/drop");
+
+    private static final List<String> CONSOLE_PAGES = List.of("/", "/events", "/events?interviewId=x", "/dead");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int management;
+
+    @Autowired
+    InboxAdmin admin;
+
+    @Test
+    void anonymousCallersGetHealthAndPrometheusOnly() throws Exception {
+        List<InboxAdmin.AuditEntry> audit = this.admin.audit(100);
+        for (String path : OPEN) {
+            assertThat(get(path, null).statusCode()).as(path).isEqualTo(200);
+        }
+        for (String path : API_READS) {
+            HttpResponse<String> answer = get(path, null);
+            assertThat(answer.statusCode()).as(path).isEqualTo(401);
+            assertThat(answer.headers().firstValue("WWW-Authenticate")).as(path).hasValueSatisfying(
+                    (challenge) -> assertThat(challenge).startsWith("Basic"));
+            assertThat(answer.body()).as(path).doesNotContain("deliveries");
+        }
+        for (String path : API_CHANGES) {
+            assertThat(post(path, "{\"deliveryId\":1}", null).statusCode()).as(path).isEqualTo(401);
+        }
+        ConsoleSession anonymous = ConsoleSession.anonymous(this.management);
+        for (String path : CONSOLE_PAGES) {
+            HttpResponse<String> answer = anonymous.get(path);
+            assertThat(answer.statusCode()).as(path).isEqualTo(302);
+            assertThat(answer.headers().firstValue("Location")).as(path).hasValueSatisfying(
+                    (location) -> assertThat(location).endsWith("/login"));
+        }
+        assertThat(anonymous.post("/deliveries/1/replay", Map.of(), anonymous.csrf("/login")).statusCode())
+            .isEqualTo(302);
+        assertThat(this.admin.audit(100)).isEqualTo(audit);
+    }
+
+    @Test
+    void wrongCredentialsAreRefused() throws Exception {
+        assertThat(get("/actuator/webhooks", TestUsers.basic("operator", "wrong")).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/webhooks", TestUsers.basic("nobody", "operator-password")).statusCode()).isEqualTo(401);
+        ConsoleSession session = ConsoleSession.anonymous(this.management);
+        HttpResponse<String> answer = session.post("/login", Map.of("username", "operator", "password", "wrong"),
+                session.csrf("/login"));
+        assertThat(answer.headers().firstValue("Location")).hasValueSatisfying(
+                (location) -> assertThat(location).endsWith("/login?error"));
+        assertThat(session.get("/").statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void aViewerReadsAndChangesNothing() throws Exception {
+        List<InboxAdmin.AuditEntry> audit = this.admin.audit(100);
+        for (String path : API_READS) {
+            assertThat(get(path, TestUsers.viewer()).statusCode()).as(path).isEqualTo(200);
+        }
+        for (String path : API_CHANGES) {
+            assertThat(post(path, "{\"deliveryId\":1}", TestUsers.viewer()).statusCode()).as(path).isEqualTo(403);
+        }
+        ConsoleSession viewer = ConsoleSession.login(this.management, "viewer", TestUsers.VIEWER_PASSWORD);
+        for (String path : CONSOLE_PAGES) {
+            assertThat(viewer.get(path).statusCode()).as(path).isEqualTo(200);
+        }
+        String csrf = viewer.csrf("/");
+        assertThat(viewer.post("/deliveries/1/replay", Map.of(), csrf).statusCode()).isEqualTo(403);
+        assertThat(viewer.post("/deliveries/1/skip", Map.of(), csrf).statusCode()).isEqualTo(403);
+        assertThat(viewer.post("/dead/replay", Map.of("sink", "log"), csrf).statusCode()).isEqualTo(403);
+        assertThat(this.admin.audit(100)).isEqualTo(audit);
+    }
+
+    @Test
+    void anOperatorChangesAndIsNamedInTheAuditTrail() throws Exception {
+        int before = this.admin.audit(100).size();
+        HttpResponse<String> replay = post("/actuator/webhooks/replay", "{\"sink\":\"log\"}", TestUsers.operator());
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(replay.body()).contains("\"replayed\":0");
+
+        ConsoleSession operator = ConsoleSession.login(this.management, "operator", TestUsers.OPERATOR_PASSWORD);
+        assertThat(operator.post("/dead/replay", Map.of("sink", "log"), null).statusCode())
+            .as("no CSRF token").isEqualTo(403);
+        assertThat(operator.post("/dead/replay", Map.of("sink", "log"), "forged").statusCode())
+            .as("a forged CSRF token").isEqualTo(403);
+        HttpResponse<String> replayAll = operator.submit("/dead/replay?sink=log", "/dead/replay", Map.of("sink", "log"));
+        assertThat(replayAll.statusCode()).isEqualTo(303);
+        assertThat(replayAll.headers().firstValue("Location")).hasValueSatisfying(
+                (location) -> assertThat(location).contains("/dead?sink=log&done=replayed&n=0"));
+
+        List<InboxAdmin.AuditEntry> audit = this.admin.audit(100);
+        assertThat(audit).hasSize(before + 2);
+        assertThat(audit.subList(0, 2)).extracting(InboxAdmin.AuditEntry::actor, InboxAdmin.AuditEntry::action,
+                InboxAdmin.AuditEntry::target)
+            .containsOnly(tuple("operator", "replay", "dead deliveries of sink log"));
+    }
+
+    @Test
+    void theConsoleSendsAStrictContentSecurityPolicy() throws Exception {
+        ConsoleSession operator = ConsoleSession.login(this.management, "operator", TestUsers.OPERATOR_PASSWORD);
+        for (String path : List.of("/login", "/", "/events", "/dead")) {
+            HttpResponse<String> page = (path.equals("/login") ? ConsoleSession.anonymous(this.management) : operator)
+                .get(path);
+            assertThat(page.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying((csp) -> {
+                assertThat(csp).contains("default-src 'none'", "script-src 'self'", "style-src 'self'",
+                        "frame-ancestors 'none'");
+                assertThat(csp).doesNotContain("unsafe-inline", "unsafe-eval");
+            });
+            assertThat(page.body()).as(path).doesNotContain("<script>", " style=\"", "http://", "https://");
+        }
+    }
+
+    @Test
+    void everyPageRendersAnEventAndItsDeliveries() throws Exception {
+        String interviewId = IncodePayloads.interviewId();
+        assertThat(IncodeClient.to(this.port).onboarding(interviewId, "ONBOARDING_FINISHED")).isEqualTo(200);
+        ConsoleSession viewer = ConsoleSession.login(this.management, "viewer", TestUsers.VIEWER_PASSWORD);
+        HttpResponse<String> found = viewer.get("/events?interviewId=" + interviewId);
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(found.body()).contains(interviewId, "ONBOARDING_FINISHED");
+        String eventId = this.admin.find(new InboxAdmin.Criteria(interviewId, null, null, null, null), null, 10)
+            .items().get(0).id();
+        HttpResponse<String> event = viewer.get("/events/" + eventId);
+        assertThat(event.statusCode()).isEqualTo(200);
+        assertThat(event.body()).contains(interviewId, "127.0.0.1", "log").doesNotContain("Reveal payload");
+        assertThat(viewer.get("/events/not-an-event").statusCode()).isEqualTo(404);
+        assertThat(viewer.get("/events?from=yesterday").statusCode()).isEqualTo(400);
+        assertThat(viewer.get("/").body()).contains("Overview", "log", "accepted");
+    }
+
+    @Test
+    void thePublicPortServesNoneOfIt() throws Exception {
+        for (String path : List.of("/", "/login", "/events", "/dead", "/assets/console.css", "/actuator/health",
+                "/actuator/webhooks")) {
+            HttpResponse<String> answer = this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+                .header("Authorization", TestUsers.operator())
+                .build(), BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(path).isEqualTo(404);
+        }
+    }
+
+    private HttpResponse<String> get(String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.management + path))
+            .timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return this.http.send(request.build(), BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.management + path))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .POST(BodyPublishers.ofString(json));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return this.http.send(request.build(), BodyHandlers.ofString());
+    }
+}
