@@ -40,6 +40,9 @@ class WebhooksEndpoint {
 
     private static final int MAX_LIMIT = 1000;
 
+    /** Who the audit trail names for actions taken here, until callers are identified. */
+    private static final String ACTOR = "api";
+
     private final InboxAdmin admin;
 
     WebhooksEndpoint(InboxAdmin admin) {
@@ -79,15 +82,15 @@ class WebhooksEndpoint {
                 Replay replay;
                 if (deliveryId != null) {
                     result.put("deliveryId", deliveryId);
-                    replay = this.admin.replayDelivery(deliveryId);
+                    replay = this.admin.replayDelivery(deliveryId, ACTOR);
                 }
                 else if (eventId != null) {
                     result.put("eventId", eventId);
-                    replay = this.admin.replayEvent(eventId);
+                    replay = this.admin.replayEvent(eventId, ACTOR);
                 }
                 else {
                     result.put("sink", sink);
-                    replay = refusingBadInput(() -> this.admin.replayDead(sink));
+                    replay = refusingBadInput(() -> this.admin.replayDead(sink, ACTOR));
                 }
                 result.put("replayed", replay.replayed());
                 // Pending deliveries are on their way (perhaps in flight): a replay would race their attempt.
@@ -98,14 +101,14 @@ class WebhooksEndpoint {
                     throw new InvalidEndpointRequestException("Give the deliveryId of a dead delivery", "no target");
                 }
                 result.put("deliveryId", deliveryId);
-                result.put("skipped", this.admin.skip(deliveryId));
+                result.put("skipped", this.admin.skip(deliveryId, ACTOR));
             }
             case "drop" -> {
                 if (sink == null) {
                     throw new InvalidEndpointRequestException("Give the sink whose deliveries to drop", "no target");
                 }
                 result.put("sink", sink);
-                result.put("dropped", refusingBadInput(() -> this.admin.drop(sink)));
+                result.put("dropped", refusingBadInput(() -> this.admin.drop(sink, ACTOR)));
             }
             default -> throw new InvalidEndpointRequestException(
                     "Unknown action " + action + ": replay, skip or drop", "unknown action");

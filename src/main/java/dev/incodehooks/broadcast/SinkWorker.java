@@ -288,10 +288,12 @@ final class SinkWorker {
     }
 
     private DeliveryResult result(Delivery delivery) {
+        Instant startedAt = this.clock.instant();
         Throwable failure = deliver(delivery);
+        Instant finishedAt = this.clock.instant();
         if (failure == null) {
-            this.metrics.delivered(this.name, Duration.between(delivery.event().receivedAt(), this.clock.instant()));
-            return DeliveryResult.delivered(delivery);
+            this.metrics.delivered(this.name, Duration.between(delivery.event().receivedAt(), finishedAt));
+            return DeliveryResult.delivered(delivery, startedAt, finishedAt);
         }
         String error = describe(failure);
         if (failure instanceof InterruptedException) {
@@ -300,16 +302,16 @@ final class SinkWorker {
         }
         Optional<Duration> delay = this.retryPolicy.delayAfter(delivery.attempt());
         if (delay.isPresent()) {
-            Instant next = this.clock.instant().plus(delay.get());
+            Instant next = finishedAt.plus(delay.get());
             this.metrics.failed(this.name, "retry");
             logger.info("Sink {} attempt {} of event {} failed ({}), next at {}", this.name, delivery.attempt(),
                     delivery.event().id(), error, next);
-            return DeliveryResult.retryAt(delivery, next, error);
+            return DeliveryResult.retryAt(delivery, startedAt, finishedAt, next, error);
         }
         this.metrics.failed(this.name, "dead");
         logger.warn("Sink {} gave up on event {} ({}) after {} attempts: {}", this.name, delivery.event().id(),
                 delivery.event().type(), delivery.attempt(), error);
-        return DeliveryResult.dead(delivery, error);
+        return DeliveryResult.dead(delivery, startedAt, finishedAt, error);
     }
 
     /**

@@ -13,24 +13,29 @@ import org.jspecify.annotations.Nullable;
  * @param attempts the attempts made so far
  * @param nextAttemptAt when to try again, for a pending delivery
  * @param error why the attempt failed; never a payload or header value
+ * @param startedAt when the attempt started; null when released without an attempt
+ * @param finishedAt when the attempt ended; null when released without an attempt
  */
 public record DeliveryResult(Delivery delivery, DeliveryState state, int attempts, @Nullable Instant nextAttemptAt,
-        @Nullable String error) {
+        @Nullable String error, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
 
-    public static DeliveryResult delivered(Delivery delivery) {
-        return new DeliveryResult(delivery, DeliveryState.DELIVERED, delivery.attempt(), null, null);
+    public static DeliveryResult delivered(Delivery delivery, Instant startedAt, Instant finishedAt) {
+        return new DeliveryResult(delivery, DeliveryState.DELIVERED, delivery.attempt(), null, null, startedAt,
+                finishedAt);
     }
 
-    public static DeliveryResult retryAt(Delivery delivery, Instant next, String error) {
-        return new DeliveryResult(delivery, DeliveryState.PENDING, delivery.attempt(), next, error);
+    public static DeliveryResult retryAt(Delivery delivery, Instant startedAt, Instant finishedAt, Instant next,
+            String error) {
+        return new DeliveryResult(delivery, DeliveryState.PENDING, delivery.attempt(), next, error, startedAt,
+                finishedAt);
     }
 
-    public static DeliveryResult dead(Delivery delivery, String error) {
-        return new DeliveryResult(delivery, DeliveryState.DEAD, delivery.attempt(), null, error);
+    public static DeliveryResult dead(Delivery delivery, Instant startedAt, Instant finishedAt, String error) {
+        return new DeliveryResult(delivery, DeliveryState.DEAD, delivery.attempt(), null, error, startedAt, finishedAt);
     }
 
     /** Not attempted: due again at once, with the same attempt number. */
     public static DeliveryResult released(Delivery delivery, Instant now) {
-        return new DeliveryResult(delivery, DeliveryState.PENDING, delivery.attempt() - 1, now, null);
+        return new DeliveryResult(delivery, DeliveryState.PENDING, delivery.attempt() - 1, now, null, null, null);
     }
 }

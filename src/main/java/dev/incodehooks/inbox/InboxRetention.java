@@ -13,9 +13,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Purges events whose every delivery is resolved (delivered, skipped or dropped) once they are older than the retention, and dedup
- * keys once they are older than the dedup window. Pending and dead deliveries keep their events. Works
- * in small transactions so that the writer is never held up for long.
+ * Purges events whose every delivery is resolved (delivered, skipped or dropped) once they are older than the retention,
+ * with their deliveries and attempts, and dedup keys once they are older than the dedup window. Pending and dead
+ * deliveries keep their events. Operators' actions are kept for the retention after they were taken, so the
+ * audit trail of an event outlives the event. Works in small transactions so that the writer is never held up
+ * for long.
  */
 class InboxRetention {
 
@@ -33,6 +35,10 @@ class InboxRetention {
     private static final String EXPIRED_DEDUP_KEYS = """
             DELETE FROM webhook_dedup WHERE (interview_id, type, body_hash) IN
                 (SELECT interview_id, type, body_hash FROM webhook_dedup WHERE received_at < :cutoff LIMIT :limit)
+            """;
+
+    private static final String EXPIRED_AUDIT = """
+            DELETE FROM admin_audit WHERE id IN (SELECT id FROM admin_audit WHERE at < :cutoff LIMIT :limit)
             """;
 
     private final JdbcClient jdbc;
@@ -89,8 +95,18 @@ class InboxRetention {
             keys += purged;
         }
         while (purged == CHUNK);
-        if (events > 0 || keys > 0) {
-            logger.info("Inbox retention purged {} events and {} dedup keys", events, keys);
+        int actions = 0;
+        do {
+            purged = this.transactions.execute((status) -> this.jdbc.sql(EXPIRED_AUDIT)
+                .param("cutoff", eventCutoff)
+                .param("limit", CHUNK)
+                .update());
+            actions += purged;
+        }
+        while (purged == CHUNK);
+        if (events > 0 || keys > 0 || actions > 0) {
+            logger.info("Inbox retention purged {} events, {} dedup keys and {} audited actions", events, keys,
+                    actions);
         }
         return events;
     }
@@ -104,6 +120,8 @@ class InboxRetention {
             .query(String.class)
             .list();
         if (!ids.isEmpty()) {
+            this.jdbc.sql("DELETE FROM webhook_attempt WHERE delivery_id IN"
+                    + " (SELECT id FROM webhook_delivery WHERE event_id IN (:ids))").param("ids", ids).update();
             this.jdbc.sql("DELETE FROM webhook_delivery WHERE event_id IN (:ids)").param("ids", ids).update();
             this.jdbc.sql("DELETE FROM webhook_event WHERE id IN (:ids)").param("ids", ids).update();
         }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -75,6 +76,14 @@ final class InboxWriter implements SmartLifecycle {
             UPDATE webhook_delivery SET state = ?, attempts = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error),
                 lease_until = NULL, updated_at = ?
             WHERE id = ? AND state = 'pending' AND attempts = ? AND COALESCE(lease_until, 0) = ?
+            """;
+
+    // One more than the delivery's last recorded attempt: a replay starts attempts again from 1, and its
+    // attempts follow the earlier ones. Written only after the fenced update took the result, which holds the
+    // delivery's row (one attempt at a time), so no other attempt of it is recorded meanwhile.
+    private static final String RECORD_ATTEMPT = """
+            INSERT INTO webhook_attempt (delivery_id, attempt, sink, started_at, finished_at, outcome, error)
+            VALUES (?, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM webhook_attempt WHERE delivery_id = ?), ?, ?, ?, ?, ?)
             """;
 
     private static final String HEARTBEAT = "UPDATE inbox_heartbeat SET checked_at = ? WHERE id = 1";
@@ -456,7 +465,40 @@ final class InboxWriter implements SmartLifecycle {
                 update.setLong(8, delivery.claim());
                 update.addBatch();
             }
-            update.executeBatch();
+            int[] updated = update.executeBatch();
+            writeAttempts(connection, completions, updated);
+        }
+    }
+
+    /** The attempts of the results just written; none for a result the fence refused, nor for a release. */
+    private static void writeAttempts(Connection connection, List<Complete> completions, int[] updated)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(RECORD_ATTEMPT)) {
+            boolean any = false;
+            for (int i = 0; i < completions.size(); i++) {
+                DeliveryResult result = completions.get(i).result();
+                Instant startedAt = result.startedAt();
+                Instant finishedAt = result.finishedAt();
+                if (updated[i] <= 0 || startedAt == null || finishedAt == null) {
+                    continue;
+                }
+                insert.setLong(1, result.delivery().id());
+                insert.setLong(2, result.delivery().id());
+                insert.setString(3, result.delivery().sink());
+                insert.setLong(4, startedAt.toEpochMilli());
+                insert.setLong(5, finishedAt.toEpochMilli());
+                insert.setString(6, switch (result.state()) {
+                    case DELIVERED -> "delivered";
+                    case DEAD -> "dead";
+                    default -> "failed";
+                });
+                insert.setString(7, result.error());
+                insert.addBatch();
+                any = true;
+            }
+            if (any) {
+                insert.executeBatch();
+            }
         }
     }
 

@@ -30,7 +30,7 @@ import dev.incodehooks.event.WebhookEvent;
  */
 final class JdbcInbox implements Inbox, DeliveryQueue {
 
-    private static final String BACKLOG = """
+    static final String BACKLOG = """
             SELECT sink, SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS pending,
                 SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END) AS dead,
                 MIN(CASE WHEN state = 'pending' THEN received_at END) AS oldest

@@ -58,7 +58,7 @@ class UnconfiguredSinkIntegrationTests {
                 assertThat(post(management, "{\"sink\":\"log\"}").statusCode()).as("a configured sink").isEqualTo(400);
                 assertThat(post(management, "{\"sink\":\"old\"}").body()).contains("\"dropped\":3");
                 assertThat(get(management, "/actuator/webhooks").body()).contains("\"unconfiguredSinks\":{}");
-                assertThat(output).contains("Admin action drop: sink old dropped=3");
+                assertThat(output).contains("Admin action drop by api: sink old dropped=3");
 
                 InboxAdmin admin = after.getBean(InboxAdmin.class);
                 Eventually.until("log deliveries done", () -> admin.deliveries("log", "pending", 10).isEmpty());
