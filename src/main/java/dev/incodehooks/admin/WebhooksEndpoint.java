@@ -1,5 +1,6 @@
 package dev.incodehooks.admin;
 
+import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -9,6 +10,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -40,9 +42,6 @@ class WebhooksEndpoint {
 
     private static final int MAX_LIMIT = 1000;
 
-    /** Who the audit trail names for actions taken here, until callers are identified. */
-    private static final String ACTOR = "api";
-
     private final InboxAdmin admin;
 
     WebhooksEndpoint(InboxAdmin admin) {
@@ -69,9 +68,15 @@ class WebhooksEndpoint {
         };
     }
 
+    /** An action, by an operator (the management port's access control lets nobody else post here). */
     @WriteOperation
     Map<String, Object> act(@Selector String action, @Nullable Long deliveryId, @Nullable String eventId,
-            @Nullable String sink) {
+            @Nullable String sink, SecurityContext caller) {
+        Principal principal = caller.getPrincipal();
+        if (principal == null) {
+            throw new IllegalStateException("An action without a user: the management port's access control is off");
+        }
+        String actor = principal.getName();
         Map<String, Object> result = new LinkedHashMap<>();
         switch (action) {
             case "replay" -> {
@@ -82,15 +87,15 @@ class WebhooksEndpoint {
                 Replay replay;
                 if (deliveryId != null) {
                     result.put("deliveryId", deliveryId);
-                    replay = this.admin.replayDelivery(deliveryId, ACTOR);
+                    replay = this.admin.replayDelivery(deliveryId, actor);
                 }
                 else if (eventId != null) {
                     result.put("eventId", eventId);
-                    replay = this.admin.replayEvent(eventId, ACTOR);
+                    replay = this.admin.replayEvent(eventId, actor);
                 }
                 else {
                     result.put("sink", sink);
-                    replay = refusingBadInput(() -> this.admin.replayDead(sink, ACTOR));
+                    replay = refusingBadInput(() -> this.admin.replayDead(sink, actor));
                 }
                 result.put("replayed", replay.replayed());
                 // Pending deliveries are on their way (perhaps in flight): a replay would race their attempt.
@@ -101,14 +106,14 @@ class WebhooksEndpoint {
                     throw new InvalidEndpointRequestException("Give the deliveryId of a dead delivery", "no target");
                 }
                 result.put("deliveryId", deliveryId);
-                result.put("skipped", this.admin.skip(deliveryId, ACTOR));
+                result.put("skipped", this.admin.skip(deliveryId, actor));
             }
             case "drop" -> {
                 if (sink == null) {
                     throw new InvalidEndpointRequestException("Give the sink whose deliveries to drop", "no target");
                 }
                 result.put("sink", sink);
-                result.put("dropped", refusingBadInput(() -> this.admin.drop(sink, ACTOR)));
+                result.put("dropped", refusingBadInput(() -> this.admin.drop(sink, actor)));
             }
             default -> throw new InvalidEndpointRequestException(
                     "Unknown action " + action + ": replay, skip or drop", "unknown action");

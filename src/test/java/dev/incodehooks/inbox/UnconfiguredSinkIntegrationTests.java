@@ -17,10 +17,10 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.incodehooks.TestUsers;
 import dev.incodehooks.Eventually;
 import dev.incodehooks.IncodeClient;
 import dev.incodehooks.IncodePayloads;
+import dev.incodehooks.TestUsers;
 import dev.incodehooks.IncodeWebhookReceiverApplication;
 import dev.incodehooks.TestConsumer;
 import dev.incodehooks.TestPostgres;
@@ -58,7 +58,7 @@ class UnconfiguredSinkIntegrationTests {
                 assertThat(post(management, "{\"sink\":\"log\"}").statusCode()).as("a configured sink").isEqualTo(400);
                 assertThat(post(management, "{\"sink\":\"old\"}").body()).contains("\"dropped\":3");
                 assertThat(get(management, "/actuator/webhooks").body()).contains("\"unconfiguredSinks\":{}");
-                assertThat(output).contains("Admin action drop by api: sink old dropped=3");
+                assertThat(output).contains("Admin action drop by operator: sink old dropped=3");
 
                 InboxAdmin admin = after.getBean(InboxAdmin.class);
                 Eventually.until("log deliveries done", () -> admin.deliveries("log", "pending", 10).isEmpty());
