@@ -11,6 +11,7 @@ import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.modulith.Modulithic;
 
 import dev.incodehooks.admin.PasswordHash;
 
@@ -26,6 +27,7 @@ import dev.incodehooks.admin.PasswordHash;
 @ComponentScan(excludeFilters = { @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
         @ComponentScan.Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
         @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = ManagementContextConfiguration.class) })
+@Modulithic
 public class IncodeWebhookReceiverApplication {
 
     public static void main(String[] args) throws Exception {

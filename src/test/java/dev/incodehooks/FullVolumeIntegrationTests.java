@@ -124,8 +124,8 @@ class FullVolumeIntegrationTests {
 
     private static RawHttp.Response health(ServiceProcess service) {
         try {
-            return RawHttp.from("127.0.0.1", service.managementPort()).send("GET", "/actuator/health", List.of(),
-                    new byte[0]);
+            return RawHttp.from("127.0.0.1", service.managementPort()).send("GET", "/actuator/health",
+                    List.of("Authorization: " + TestUsers.viewer()), new byte[0]);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -60,7 +60,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "--webhooks.broadcast.sinks.consumer.type=http", "--webhooks.broadcast.sinks.consumer.url=" + consumerUrl,
                 "--webhooks.broadcast.sinks.consumer.timeout=1s",
                 "--webhooks.broadcast.sinks.consumer.retry.initial-interval=100ms",
-                "--webhooks.broadcast.sinks.consumer.retry.max-interval=500ms", "--logging.level.dev.incodehooks=WARN"));
+                "--webhooks.broadcast.sinks.consumer.retry.max-interval=500ms", "--logging.level.dev.incodehooks=WARN",
+                "--" + TestUsers.VIEWER, "--" + TestUsers.VIEWER_ROLE));
         for (String argument : arguments) {
             // A later argument with the same key would be joined to the first ("100ms,1s"): replace it.
             String key = argument.substring(0, argument.indexOf('=') + 1);

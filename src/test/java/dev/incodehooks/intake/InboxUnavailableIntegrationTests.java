@@ -25,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.incodehooks.IncodePayloads;
 import dev.incodehooks.RawHttp;
 import dev.incodehooks.TestStore;
+import dev.incodehooks.TestUsers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fills up (SQLite's {@code max_page_count} plays a full volume), and health turns DOWN.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32" })
+        properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32", TestUsers.VIEWER,
+                TestUsers.VIEWER_ROLE })
 class InboxUnavailableIntegrationTests {
 
     private static final Path FILE = TestStore.newSqliteFile();
@@ -78,6 +80,7 @@ class InboxUnavailableIntegrationTests {
         assertThat(storedInterviewIds()).containsAll(acknowledged);
         var health = HttpClient.newHttpClient()
             .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health"))
+                .header("Authorization", TestUsers.viewer())
                 .build(), BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.body()).contains("\"inbox\":{\"details\":{\"reason\":\"SQLiteException: [SQLITE_FULL]");
