@@ -27,7 +27,7 @@ import dev.incodehooks.event.EventIds;
 
 /**
  * What operators see and do: events, deliveries with their attempts, sinks, replay, skip and drop. Every
- * change is logged (actor, action, ids, how many), never a payload, and audited in its own transaction.
+ * change is logged (actor, action, ids, how many), never a payload, and audited in the transaction that makes it.
  */
 public class InboxAdmin {
 
@@ -147,7 +147,23 @@ public class InboxAdmin {
     @Transactional(readOnly = true)
     public Page<EventView> find(Criteria criteria, @Nullable String cursor, int size) {
         checkSize(size);
-        // Only the criteria given are in the query, so that the planner sees each one it can use an index for.
+        Query query = findQuery(criteria, cursor, size + 1);
+        List<EventView> events = this.jdbc.sql(query.sql())
+            .params(query.params())
+            .query((rs, row) -> eventView(rs, List.of()))
+            .list();
+        List<EventView> page = events.subList(0, Math.min(size, events.size()));
+        Map<String, List<DeliveryView>> deliveries = deliveriesOf(page.stream().map(EventView::id).toList());
+        return new Page<>(page.stream().map((event) -> event.withDeliveries(deliveries.getOrDefault(event.id(), List.of())))
+            .toList(), (events.size() > size) ? page.get(size - 1).id() : null);
+    }
+
+    /**
+     * The query of {@link #find}, of up to {@code limit} events. Only the criteria given are in it, so that the
+     * planner sees each one it can use an index for (interview id: its index; time range and cursor: the
+     * primary key).
+     */
+    static Query findQuery(Criteria criteria, @Nullable String cursor, int limit) {
         StringJoiner where = new StringJoiner(" AND ", "WHERE ", "\n").setEmptyValue("");
         Map<String, Object> params = new HashMap<>();
         if (criteria.interviewId() != null) {
@@ -162,7 +178,7 @@ public class InboxAdmin {
             where.add("status = :status");
             params.put("status", criteria.status());
         }
-        // The time of receipt is the time in the event's id: a time range is a range of ids, in the primary key.
+        // The time of receipt is the time in the event's id: a time range is a range of ids.
         if (criteria.from() != null) {
             where.add("id >= :from");
             params.put("from", firstIdAt(criteria.from()));
@@ -175,15 +191,8 @@ public class InboxAdmin {
             where.add("id < :cursor");
             params.put("cursor", eventCursor(cursor));
         }
-        List<EventView> events = this.jdbc.sql(EVENT_COLUMNS + where + "ORDER BY id DESC LIMIT :limit")
-            .params(params)
-            .param("limit", size + 1)
-            .query((rs, row) -> eventView(rs, List.of()))
-            .list();
-        List<EventView> page = events.subList(0, Math.min(size, events.size()));
-        Map<String, List<DeliveryView>> deliveries = deliveriesOf(page.stream().map(EventView::id).toList());
-        return new Page<>(page.stream().map((event) -> event.withDeliveries(deliveries.getOrDefault(event.id(), List.of())))
-            .toList(), (events.size() > size) ? page.get(size - 1).id() : null);
+        params.put("limit", limit);
+        return new Query(EVENT_COLUMNS + where + "ORDER BY id DESC LIMIT :limit", params);
     }
 
     /** One event with each of its deliveries and their attempts, oldest attempt first; never the payload. */
@@ -513,6 +522,10 @@ public class InboxAdmin {
      * dropped ones, and those of sinks no longer configured
      */
     public record Replay(int replayed, int notReplayed) {
+    }
+
+    /** A query and its named parameters. */
+    record Query(String sql, Map<String, Object> params) {
     }
 
     /** An event as operators see it: everything but the payload. */

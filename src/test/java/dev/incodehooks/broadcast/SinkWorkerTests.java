@@ -70,6 +70,19 @@ class SinkWorkerTests {
     }
 
     @Test
+    void aResultCarriesWhenItsAttemptStartedAndEnded() throws Exception {
+        this.queue.add(delivery(1));
+        Instant started = this.clock.instant();
+        start((event, attempt) -> {
+            this.clock.advance(Duration.ofSeconds(3));
+            throw new DeliveryFailedException("HTTP 503");
+        }, Duration.ofSeconds(5), 2);
+        DeliveryResult result = this.queue.nextResult();
+        assertThat(result.startedAt()).isEqualTo(started);
+        assertThat(result.finishedAt()).isEqualTo(started.plusSeconds(3));
+    }
+
+    @Test
     void cutsAnAttemptShortAtTheSinksTimeout() throws Exception {
         this.queue.add(delivery(1));
         start((event, attempt) -> Thread.sleep(60_000), Duration.ofMillis(200), 2);
@@ -155,6 +168,7 @@ class SinkWorkerTests {
             DeliveryResult result = this.queue.nextResult();
             assertThat(result.state()).isEqualTo(DeliveryState.PENDING);
             assertThat(result.attempts()).as("not counted").isZero();
+            assertThat(result.startedAt()).as("not attempted").isNull();
         }
         assertThat(attempts).hasValue(0);
     }

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -22,8 +23,9 @@ import dev.incodehooks.inbox.InboxAdmin.EventView;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Retention purges delivered events past {@code webhooks.inbox.retention} and keeps pending and dead
- * ones; a body seen again after the dedup window is a new event. Both windows are tiny here.
+ * Retention purges delivered events past {@code webhooks.inbox.retention}, with their attempts, and keeps
+ * pending and dead ones; audited actions go after the same time; a body seen again after the dedup window
+ * is a new event. Both windows are tiny here.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
@@ -47,6 +49,9 @@ class InboxRetentionIntegrationTests {
 
     @Autowired
     InboxRetention retention;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @DynamicPropertySource
     static void consumers(DynamicPropertyRegistry registry) {
@@ -73,15 +78,32 @@ class InboxRetentionIntegrationTests {
         Eventually.until("settled", () -> state(delivered, "ok").equals("delivered")
                 && state(dead, "broken").equals("dead") && attempts(pending, "waiting") >= 1);
 
+        long purgedDelivery = delivery(delivered, "ok").id();
+        long keptDelivery = delivery(dead, "broken").id();
+        assertThat(attempts(purgedDelivery)).isEqualTo(1);
+        assertThat(attempts(keptDelivery)).isEqualTo(1);
+        this.admin.audit("retention-test", "reveal-payload", "event " + delivery(delivered, "ok").eventId(), 1);
+        Thread.sleep(5);
+
         assertThat(this.retention.purge()).isPositive();
 
         assertThat(this.admin.events(delivered, null, null, 10)).isEmpty();
         assertThat(this.admin.events(dead, null, null, 10)).hasSize(1);
         assertThat(this.admin.events(pending, null, null, 10)).hasSize(1);
+        assertThat(attempts(purgedDelivery)).as("purged with its event").isZero();
+        assertThat(attempts(keptDelivery)).isEqualTo(1);
+        assertThat(this.admin.audit(100)).noneMatch((entry) -> entry.actor().equals("retention-test"));
 
         // Past the dedup window, the same body is a new event again.
         assertThat(incode.send("onboarding-status", deliveredBody)).isEqualTo(200);
         assertThat(this.admin.events(delivered, null, null, 10)).hasSize(1);
+    }
+
+    private long attempts(long deliveryId) {
+        return this.jdbc.sql("SELECT COUNT(*) FROM webhook_attempt WHERE delivery_id = :id")
+            .param("id", deliveryId)
+            .query(Long.class)
+            .single();
     }
 
     private String state(String interviewId, String sink) {
