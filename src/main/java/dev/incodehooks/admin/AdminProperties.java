@@ -3,9 +3,7 @@ package dev.incodehooks.admin;
 import java.util.Map;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,8 +35,18 @@ record AdminProperties(@DefaultValue Map<String, @Valid User> users, @DefaultVal
      * One user.
      * @param password a bcrypt hash with its id, {@code {bcrypt}$2a$...} (see config/README.md for how to make one)
      */
-    record User(@NotBlank @Pattern(regexp = "\\{bcrypt\\}\\$2[aby]?\\$\\d\\d\\$.{53}",
-            message = "must be a bcrypt hash with its id: {bcrypt}$2a$10$...") String password, @NotNull Role role) {
+    record User(String password, @NotNull Role role) {
+
+        private static final java.util.regex.Pattern BCRYPT = java.util.regex.Pattern
+            .compile("\\{bcrypt\\}\\$2[aby]?\\$\\d\\d\\$[./0-9A-Za-z]{53}");
+
+        /** Checked here rather than with a constraint, whose message would print the value: perhaps a password. */
+        User {
+            if (password == null || !BCRYPT.matcher(password).matches()) {
+                throw new IllegalArgumentException("password must be a bcrypt hash with its id, {bcrypt}$2a$10$... "
+                        + "(java -jar incode-webhook-receiver.jar hash-password makes one); the value is not shown");
+            }
+        }
 
         @Override
         public String toString() {

@@ -121,6 +121,13 @@ class ManagementAccessIntegrationTests {
 
     @Test
     void anOperatorChangesAndIsNamedInTheAuditTrail() throws Exception {
+        for (String path : API_READS) {
+            assertThat(get(path, TestUsers.operator()).statusCode()).as(path).isEqualTo(200);
+        }
+        assertThat(post("/actuator/webhooks/skip", "{\"deliveryId\":999999}", TestUsers.operator()).body())
+            .contains("\"skipped\":0");
+        assertThat(post("/actuator/webhooks/drop", "{\"sink\":\"log\"}", TestUsers.operator()).statusCode())
+            .as("a configured sink").isEqualTo(400);
         int before = this.admin.audit(100).size();
         HttpResponse<String> replay = post("/actuator/webhooks/replay", "{\"sink\":\"log\"}", TestUsers.operator());
         assertThat(replay.statusCode()).isEqualTo(200);
@@ -141,6 +148,28 @@ class ManagementAccessIntegrationTests {
         assertThat(audit.subList(0, 2)).extracting(InboxAdmin.AuditEntry::actor, InboxAdmin.AuditEntry::action,
                 InboxAdmin.AuditEntry::target)
             .containsOnly(tuple("operator", "replay", "sink log"));
+    }
+
+    @Test
+    void onlyAnOperatorRevealsAPayloadAndTheRevealIsAudited() throws Exception {
+        String interviewId = IncodePayloads.interviewId();
+        assertThat(IncodeClient.to(this.port).onboarding(interviewId, "ONBOARDING_FINISHED")).isEqualTo(200);
+        String eventId = this.admin.find(new InboxAdmin.Criteria(interviewId, null, null, null, null), null, 10)
+            .items().get(0).id();
+        ConsoleSession viewer = ConsoleSession.login(this.management, "viewer", TestUsers.VIEWER_PASSWORD);
+        assertThat(viewer.post("/events/" + eventId + "/payload", Map.of(), viewer.csrf("/")).statusCode())
+            .isEqualTo(403);
+        ConsoleSession operator = ConsoleSession.login(this.management, "operator", TestUsers.OPERATOR_PASSWORD);
+        assertThat(operator.get("/events/" + eventId).body()).contains("Reveal payload").doesNotContain("clientId");
+        HttpResponse<String> revealed = operator.submit("/events/" + eventId, "/events/" + eventId + "/payload",
+                Map.of());
+        assertThat(revealed.statusCode()).isEqualTo(200);
+        assertThat(revealed.body()).contains("&quot;interviewId&quot;:&quot;" + interviewId);
+        assertThat(this.admin.audit(1)).singleElement().satisfies((entry) -> {
+            assertThat(entry.actor()).isEqualTo("operator");
+            assertThat(entry.action()).isEqualTo("reveal-payload");
+            assertThat(entry.target()).isEqualTo("event " + eventId);
+        });
     }
 
     @Test
