@@ -71,8 +71,15 @@ class ConsolePages {
             row.put("delivered", Bars.of(delivered.getOrDefault(sink.sink(), new long[ActivityHistory.MINUTES])));
             sinks.add(row);
         }
+        // Every outcome, but of the rejection reasons only those that happened: a dozen empty rows hide the one
+        // that matters.
         Map<String, Bars> intake = new LinkedHashMap<>();
-        this.history.intake().forEach((outcome, counts) -> intake.put(outcome, Bars.of(counts)));
+        this.history.intake().forEach((outcome, counts) -> {
+            Bars bars = Bars.of(counts);
+            if (!outcome.startsWith("rejected: ") || bars.total() > 0) {
+                intake.put(outcome, bars);
+            }
+        });
         return page(request, "console/overview", Map.of("sinks", sinks, "intake", intake, "audit", this.admin.audit(20)));
     }
 
@@ -286,8 +293,16 @@ class ConsolePages {
         private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
+        private static final DateTimeFormatter PRECISE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .withZone(ZoneOffset.UTC);
+
         public String time(@Nullable Instant instant) {
             return (instant != null) ? TIME.format(instant) : "";
+        }
+
+        /** To the millisecond: attempts a few milliseconds apart. */
+        public String precise(@Nullable Instant instant) {
+            return (instant != null) ? PRECISE.format(instant) : "";
         }
     }
 
