@@ -30,6 +30,12 @@ class AdminConfiguration {
     private static final Logger logger = LoggerFactory.getLogger(AdminConfiguration.class);
 
     AdminConfiguration(AdminProperties properties) {
+        properties.users().forEach((name, user) -> {
+            if (user.cost() < 10) {
+                logger.warn("The password hash of management user {} has a cost of {}: use 10 or more outside tests",
+                        name, user.cost());
+            }
+        });
         if (!properties.enabled()) {
             logger.info("The operator console and /actuator/webhooks are off: configure a user under "
                     + "webhooks.admin.users.<name> (password: a {bcrypt} hash, role: viewer or operator) to turn them on");

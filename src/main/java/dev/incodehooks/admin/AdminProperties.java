@@ -38,14 +38,21 @@ record AdminProperties(@DefaultValue Map<String, @Valid User> users, @DefaultVal
     record User(String password, @NotNull Role role) {
 
         private static final java.util.regex.Pattern BCRYPT = java.util.regex.Pattern
-            .compile("\\{bcrypt\\}\\$2[aby]?\\$\\d\\d\\$[./0-9A-Za-z]{53}");
+            .compile("\\{bcrypt\\}\\$2[aby]?\\$(0[4-9]|1[0-6])\\$[./0-9A-Za-z]{53}");
 
         /** Checked here rather than with a constraint, whose message would print the value: perhaps a password. */
         User {
             if (password == null || !BCRYPT.matcher(password).matches()) {
-                throw new IllegalArgumentException("password must be a bcrypt hash with its id, {bcrypt}$2a$10$... "
-                        + "(java -jar incode-webhook-receiver.jar hash-password makes one); the value is not shown");
+                throw new IllegalArgumentException("password must be a bcrypt hash with its id and a cost of 04 to 16, "
+                        + "{bcrypt}$2a$10$... (java -jar incode-webhook-receiver.jar hash-password makes one); "
+                        + "the value is not shown");
             }
+        }
+
+        /** The hash's cost (log2 of its rounds): below 10, guessing a leaked hash is cheap. */
+        int cost() {
+            return Integer.parseInt(this.password.substring(this.password.indexOf('$', 9) + 1,
+                    this.password.indexOf('$', 9) + 3));
         }
 
         @Override

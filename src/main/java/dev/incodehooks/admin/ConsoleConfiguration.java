@@ -7,6 +7,7 @@ import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -38,6 +39,7 @@ class ConsoleConfiguration {
             .GET("/dead", pages::deadLetters)
             .GET("/dead/replay", pages::confirmReplayAll)
             .POST("/dead/replay", pages::replayAll)
+            .route(RequestPredicates.path("/denied"), pages::denied)
             .add(RouterFunctions.resources("/assets/**", new ClassPathResource("console/assets/")))
             .build();
     }

@@ -4,12 +4,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +38,8 @@ import dev.incodehooks.inbox.InboxAdmin.Replay;
 class ConsolePages {
 
     static final int PAGE_SIZE = 50;
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     /** Where a form may send the operator back to: an event page or a dead-letter list, never elsewhere. */
     private static final Pattern BACK = Pattern.compile("/(events/[0-9A-Za-z-]{1,64}|dead(\\?sink=[0-9A-Za-z_.-]{1,64})?)");
@@ -92,12 +94,11 @@ class ConsolePages {
             Page<InboxAdmin.EventView> page = this.admin.find(criteria, text(request, "cursor"), PAGE_SIZE);
             model.put("events", page.items());
             if (page.next() != null) {
-                model.put("next", UriComponentsBuilder.fromPath("/events")
-                    .queryParams(request.params())
-                    .replaceQueryParam("cursor", page.next())
-                    .encode(StandardCharsets.UTF_8)
-                    .build()
-                    .toUriString());
+                UriComponentsBuilder next = UriComponentsBuilder.fromPath("/events");
+                for (String name : List.of("interviewId", "type", "status", "from", "to")) {
+                    request.param(name).ifPresent((value) -> next.queryParam(name, value));
+                }
+                model.put("next", next.queryParam("cursor", page.next()).build().encode(StandardCharsets.UTF_8).toUriString());
             }
         }
         catch (IllegalArgumentException ex) {
@@ -124,14 +125,27 @@ class ConsolePages {
     }
 
     ServerResponse replay(ServerRequest request) {
-        long deliveryId = deliveryId(request);
+        Long deliveryId = deliveryId(request);
+        if (deliveryId == null) {
+            return badRequest(request, "A delivery id is a number.");
+        }
         Replay replay = this.admin.replayDelivery(deliveryId, actor(request));
         return back(request, "replayed", replay.replayed());
     }
 
     ServerResponse skip(ServerRequest request) {
-        long deliveryId = deliveryId(request);
+        Long deliveryId = deliveryId(request);
+        if (deliveryId == null) {
+            return badRequest(request, "A delivery id is a number.");
+        }
         return back(request, "skipped", this.admin.skip(deliveryId, actor(request)));
+    }
+
+    /** Where the access control sends a request the user's role does not allow (a viewer's change, say). */
+    ServerResponse denied(ServerRequest request) {
+        return page(request, HttpStatus.FORBIDDEN, "console/problem", Map.of("title", "Not allowed",
+                "message", "Your role does not allow this, or the form was too old: reload the page and try again."),
+                Map.of());
     }
 
     ServerResponse deadLetters(ServerRequest request) {
@@ -161,8 +175,8 @@ class ConsolePages {
                 model.put("next", UriComponentsBuilder.fromPath("/dead")
                     .queryParam("sink", sink)
                     .queryParam("cursor", page.next())
-                    .encode(StandardCharsets.UTF_8)
                     .build()
+                    .encode(StandardCharsets.UTF_8)
                     .toUriString());
             }
         }
@@ -196,8 +210,8 @@ class ConsolePages {
             .queryParam("sink", sink)
             .queryParam("done", "replayed")
             .queryParam("n", replay.replayed())
-            .encode(StandardCharsets.UTF_8)
             .build()
+            .encode(StandardCharsets.UTF_8)
             .toUri()).build();
     }
 
@@ -238,7 +252,13 @@ class ConsolePages {
     }
 
     private ServerResponse notFound(ServerRequest request) {
-        return page(request, HttpStatus.NOT_FOUND, "console/not-found", Map.of(), Map.of());
+        return page(request, HttpStatus.NOT_FOUND, "console/problem", Map.of("title", "Not found",
+                "message", "Nothing here: the event may have passed its retention."), Map.of());
+    }
+
+    private ServerResponse badRequest(ServerRequest request, String message) {
+        return page(request, HttpStatus.BAD_REQUEST, "console/problem", Map.of("title", "Bad request",
+                "message", message), Map.of());
     }
 
     private ServerResponse page(ServerRequest request, String template, Map<String, ?> model) {
@@ -260,12 +280,12 @@ class ConsolePages {
         return request.principal().map(Principal::getName).orElseThrow();
     }
 
-    private static long deliveryId(ServerRequest request) {
+    private static @Nullable Long deliveryId(ServerRequest request) {
         try {
             return Long.parseLong(request.pathVariable("id"));
         }
         catch (NumberFormatException ex) {
-            throw new IllegalArgumentException("A delivery id is a number");
+            return null;
         }
     }
 
@@ -279,12 +299,17 @@ class ConsolePages {
         if (value == null) {
             return null;
         }
+        Instant time;
         try {
-            return value.endsWith("Z") ? Instant.parse(value) : LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+            time = value.endsWith("Z") ? Instant.parse(value) : LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
         }
-        catch (DateTimeParseException ex) {
-            throw new IllegalArgumentException(name + " is not a time (2026-12-01T09:30, UTC)");
+        catch (DateTimeException ex) {
+            time = null;
         }
+        if (time == null || time.isBefore(Instant.EPOCH) || time.isAfter(LATEST)) {
+            throw new IllegalArgumentException(name + " is not a time between 1970 and 9999 (2026-12-01T09:30, UTC)");
+        }
+        return time;
     }
 
     /** Times and ages as the pages show them: UTC, to the second. */

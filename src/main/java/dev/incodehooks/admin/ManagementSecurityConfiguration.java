@@ -2,6 +2,7 @@ package dev.incodehooks.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.List;
 
 import jakarta.servlet.DispatcherType;
@@ -11,10 +12,16 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointPr
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AccountStatusUserDetailsChecker;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationManagers;
@@ -26,7 +33,6 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
@@ -70,19 +76,37 @@ class ManagementSecurityConfiguration {
         return new InMemoryUserDetailsManager(users);
     }
 
-    /** The hashes carry their id ({@code {bcrypt}}). */
     @Bean
-    PasswordEncoder managementPasswordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    LoginAttempts loginAttempts(AdminProperties properties, Clock clock) {
+        return new LoginAttempts(properties.users().keySet(), clock);
+    }
+
+    /**
+     * One authentication for the API and the console: the configured users (their hashes carry their id,
+     * {@code {bcrypt}}), a locked-out user refused before the password is checked, every outcome published.
+     */
+    @Bean
+    AuthenticationManager managementAuthentication(UserDetailsService users, LoginAttempts attempts,
+            ApplicationEventPublisher events) {
+        var provider = new DaoAuthenticationProvider(users);
+        provider.setPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder());
+        provider.setPreAuthenticationChecks((user) -> {
+            attempts.check(user);
+            new AccountStatusUserDetailsChecker().check(user);
+        });
+        var manager = new ProviderManager(provider);
+        manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
+        return manager;
     }
 
     /** {@code /actuator/**}: HTTP Basic, no session, no CSRF (a script sends the credentials every time). */
     @Bean
     @Order(1)
-    SecurityFilterChain managementApi(HttpSecurity http, WebEndpointProperties endpoints, AdminProperties properties)
-            throws Exception {
+    SecurityFilterChain managementApi(HttpSecurity http, WebEndpointProperties endpoints, AdminProperties properties,
+            AuthenticationManager authentication) throws Exception {
         String base = endpoints.getBasePath();
         http.securityMatcher(base + "/**")
+            .authenticationManager(authentication)
             .authorizeHttpRequests((requests) -> {
                 requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
                 requests.requestMatchers(base + "/health", base + "/health/**").permitAll();
@@ -91,9 +115,10 @@ class ManagementSecurityConfiguration {
                     // The endpoint is not there: a 404, not a challenge nobody can answer.
                     requests.requestMatchers(base + "/webhooks", base + "/webhooks/**").permitAll();
                 }
-                requests.requestMatchers(HttpMethod.GET, base + "/webhooks", base + "/webhooks/**").hasRole(VIEWER);
-                requests.requestMatchers(base + "/webhooks", base + "/webhooks/**").hasRole(OPERATOR);
-                requests.anyRequest().hasRole(VIEWER);
+                requests.requestMatchers(HttpMethod.GET, base, base + "/info", base + "/webhooks", base + "/webhooks/**")
+                    .hasRole(VIEWER);
+                // Anything else an operator exposes later (loggers, env, heapdump, ...) is for operators only.
+                requests.anyRequest().hasRole(OPERATOR);
             })
             .httpBasic((basic) -> basic.realmName("incode-webhook-receiver"))
             .exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(basicEntryPoint()))
@@ -106,7 +131,9 @@ class ManagementSecurityConfiguration {
     /** The console: a form login with a session, CSRF tokens on every change, a strict CSP. */
     @Bean
     @Order(2)
-    SecurityFilterChain console(HttpSecurity http, AdminProperties properties) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, AdminProperties properties, AuthenticationManager authentication)
+            throws Exception {
+        http.authenticationManager(authentication);
         http.authorizeHttpRequests((requests) -> {
             requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
             if (!properties.enabled()) {
@@ -122,7 +149,8 @@ class ManagementSecurityConfiguration {
                 .referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
         if (properties.enabled()) {
             http.formLogin((login) -> login.loginPage("/login").defaultSuccessUrl("/", false))
-                .logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
+                .logout((logout) -> logout.logoutSuccessUrl("/login?logout"))
+                .exceptionHandling((exceptions) -> exceptions.accessDeniedPage("/denied"));
         }
         return http.build();
     }

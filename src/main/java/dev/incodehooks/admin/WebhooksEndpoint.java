@@ -82,7 +82,7 @@ class WebhooksEndpoint {
             case "replay" -> {
                 if (Stream.of(deliveryId, eventId, sink).filter(Objects::nonNull).count() != 1) {
                     throw new InvalidEndpointRequestException("Give exactly one of deliveryId, eventId or sink",
-                            "not one target");
+                            "Give exactly one of deliveryId, eventId or sink");
                 }
                 Replay replay;
                 if (deliveryId != null) {
@@ -91,7 +91,7 @@ class WebhooksEndpoint {
                 }
                 else if (eventId != null) {
                     result.put("eventId", eventId);
-                    replay = this.admin.replayEvent(eventId, actor);
+                    replay = refusingBadInput(() -> this.admin.replayEvent(eventId, actor));
                 }
                 else {
                     result.put("sink", sink);
@@ -103,20 +103,22 @@ class WebhooksEndpoint {
             }
             case "skip" -> {
                 if (deliveryId == null) {
-                    throw new InvalidEndpointRequestException("Give the deliveryId of a dead delivery", "no target");
+                    throw new InvalidEndpointRequestException("Give the deliveryId of a dead delivery",
+                            "Give the deliveryId of a dead delivery");
                 }
                 result.put("deliveryId", deliveryId);
                 result.put("skipped", this.admin.skip(deliveryId, actor));
             }
             case "drop" -> {
                 if (sink == null) {
-                    throw new InvalidEndpointRequestException("Give the sink whose deliveries to drop", "no target");
+                    throw new InvalidEndpointRequestException("Give the sink whose deliveries to drop",
+                            "Give the sink whose deliveries to drop");
                 }
                 result.put("sink", sink);
                 result.put("dropped", refusingBadInput(() -> this.admin.drop(sink, actor)));
             }
-            default -> throw new InvalidEndpointRequestException(
-                    "Unknown action " + action + ": replay, skip or drop", "unknown action");
+            default -> throw new InvalidEndpointRequestException("Unknown action: replay, skip or drop",
+                    "Unknown action: replay, skip or drop");
         }
         return result;
     }
@@ -127,7 +129,7 @@ class WebhooksEndpoint {
             return action.get();
         }
         catch (IllegalArgumentException ex) {
-            throw new InvalidEndpointRequestException(ex.getMessage(), "bad target");
+            throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -30,6 +31,10 @@ import dev.incodehooks.event.EventIds;
  * change is logged (actor, action, ids, how many), never a payload, and audited in the transaction that makes it.
  */
 public class InboxAdmin {
+
+    private static final Pattern EVENT_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private static final Pattern SINK_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?");
 
     private static final Logger logger = LoggerFactory.getLogger(InboxAdmin.class);
 
@@ -272,6 +277,11 @@ public class InboxAdmin {
      */
     @Transactional
     public void audit(String actor, String action, String target, int affected) {
+        record(actor, action, target, affected);
+        logger.warn("Admin action {} by {}: {} affected={}", action, actor, printable(target), affected);
+    }
+
+    private void record(String actor, String action, String target, int affected) {
         if (actor.isBlank()) {
             throw new IllegalArgumentException("An audited action needs an actor");
         }
@@ -348,6 +358,9 @@ public class InboxAdmin {
     /** Delivers one event again to every sink it was routed to; audited as {@code replay} of {@code event <id>}. */
     @Transactional
     public Replay replayEvent(String eventId, String actor) {
+        if (!EVENT_ID.matcher(eventId).matches()) {
+            throw new IllegalArgumentException("An event id is a UUID, such as 01a232ee-72e2-70c6-a75d-ee6ef1be0aaa");
+        }
         return replay("event_id = :id", Map.of("id", eventId), "event " + eventId, actor);
     }
 
@@ -357,6 +370,7 @@ public class InboxAdmin {
      */
     @Transactional
     public Replay replayDead(String sink, String actor) {
+        requireSinkName(sink);
         if (!this.routing.sinks().contains(sink)) {
             throw new IllegalArgumentException("Sink " + sink + " is not configured: nothing would deliver its deliveries");
         }
@@ -377,7 +391,7 @@ public class InboxAdmin {
             .list();
         int skipped = this.jdbc.sql("UPDATE webhook_delivery SET state = 'skipped', updated_at = :now WHERE id = :id"
                 + " AND state = 'dead'").param("id", deliveryId).param("now", this.clock.millis()).update();
-        audit(actor, "skip", "delivery " + deliveryId, skipped);
+        record(actor, "skip", "delivery " + deliveryId, skipped);
         logger.warn("Admin action skip by {}: delivery {} skipped={}", actor, deliveryId, skipped);
         this.writer.notifyNewDeliveries(Set.copyOf(sinks));
         return skipped;
@@ -390,6 +404,7 @@ public class InboxAdmin {
      */
     @Transactional
     public int drop(String sink, String actor) {
+        requireSinkName(sink);
         if (this.routing.sinks().contains(sink)) {
             throw new IllegalArgumentException("Sink " + sink + " is configured: only an unconfigured sink's deliveries can be dropped");
         }
@@ -399,9 +414,24 @@ public class InboxAdmin {
             .param("sink", sink)
             .param("now", this.clock.millis())
             .update();
-        audit(actor, "drop", "sink " + sink, dropped);
+        record(actor, "drop", "sink " + sink, dropped);
         logger.warn("Admin action drop by {}: sink {} dropped={}", actor, sink, dropped);
         return dropped;
+    }
+
+    /** Sink names as configuration allows them: anything else names no sink, and must not reach the log. */
+    private static void requireSinkName(String sink) {
+        if (!SINK_NAME.matcher(sink).matches()) {
+            throw new IllegalArgumentException("A sink name is lowercase letters, digits and dashes");
+        }
+    }
+
+    /** A value for a log line: one line, whatever a caller put in it. */
+    private static String printable(String value) {
+        return value.codePoints()
+            .map((c) -> Character.isISOControl(c) ? '?' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
     }
 
     private Replay replay(String where, Map<String, Object> params, String target, String actor) {
@@ -421,7 +451,7 @@ public class InboxAdmin {
             .param("configured", configured)
             .param("now", this.clock.millis())
             .update();
-        audit(actor, "replay", target, replayed);
+        record(actor, "replay", target, replayed);
         logger.warn("Admin action replay by {}: {} replayed={} notReplayed={}", actor, target, replayed, notReplayed);
         if (replayed > 0) {
             this.writer.notifyNewDeliveries(sinks);

@@ -32,6 +32,9 @@ class RejectedCallerValve extends ValveBase {
             // The answer first, whole (a chunked one with its last chunk), then no more reading.
             response.finishResponse();
             request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+            // Tomcat marks that as an error to report; the answer is complete: without this it would include the
+            // error page into the closed response, and Spring MVC would log a warning for every scanner's probe.
+            response.getCoyoteResponse().setErrorReported();
         }
     }
 }

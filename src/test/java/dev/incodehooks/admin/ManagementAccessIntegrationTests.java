@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -34,7 +37,13 @@ import static org.assertj.core.api.Assertions.tuple;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", TestUsers.VIEWER, TestUsers.VIEWER_ROLE, TestUsers.OPERATOR,
                 TestUsers.OPERATOR_ROLE, "webhooks.security.allowed-sources=127.0.0.1/32",
-                "webhooks.broadcast.sinks.log.type=log" })
+                "webhooks.broadcast.sinks.log.type=log",
+                // A user of its own for the lock-out test, so that locking it out locks out no other test.
+                "webhooks.admin.users.guesser.password={bcrypt}$2a$04$3vHD8wvLEvOo59K2ZsS6.e.tPau5.FDQCcnxOBTPj/hl4ZZTd4nJa",
+                "webhooks.admin.users.guesser.role=viewer",
+                // An endpoint exposed later by someone: it is not for viewers.
+                "management.endpoints.web.exposure.include=health,info,prometheus,webhooks,loggers" })
+@ExtendWith(OutputCaptureExtension.class)
 class ManagementAccessIntegrationTests {
 
     private static final List<String> OPEN = List.of("/actuator/health", "/actuator/health/liveness",
@@ -108,6 +117,10 @@ class ManagementAccessIntegrationTests {
         for (String path : API_CHANGES) {
             assertThat(post(path, "{\"deliveryId\":1}", TestUsers.viewer()).statusCode()).as(path).isEqualTo(403);
         }
+        assertThat(get("/actuator/loggers", TestUsers.viewer()).statusCode()).isEqualTo(403);
+        assertThat(post("/actuator/loggers/dev.incodehooks", "{\"configuredLevel\":\"DEBUG\"}", TestUsers.viewer())
+            .statusCode()).isEqualTo(403);
+        assertThat(get("/actuator/loggers", TestUsers.operator()).statusCode()).isEqualTo(200);
         ConsoleSession viewer = ConsoleSession.login(this.management, "viewer", TestUsers.VIEWER_PASSWORD);
         for (String path : CONSOLE_PAGES) {
             assertThat(viewer.get(path).statusCode()).as(path).isEqualTo(200);
@@ -151,7 +164,7 @@ class ManagementAccessIntegrationTests {
     }
 
     @Test
-    void onlyAnOperatorRevealsAPayloadAndTheRevealIsAudited() throws Exception {
+    void onlyAnOperatorRevealsAPayloadAndTheRevealIsAudited(CapturedOutput output) throws Exception {
         String interviewId = IncodePayloads.interviewId();
         assertThat(IncodeClient.to(this.port).onboarding(interviewId, "ONBOARDING_FINISHED")).isEqualTo(200);
         String eventId = this.admin.find(new InboxAdmin.Criteria(interviewId, null, null, null, null), null, 10)
@@ -165,11 +178,62 @@ class ManagementAccessIntegrationTests {
                 Map.of());
         assertThat(revealed.statusCode()).isEqualTo(200);
         assertThat(revealed.body()).contains("&quot;interviewId&quot;:&quot;" + interviewId);
+        assertThat(output).contains("Admin action reveal-payload by operator: event " + eventId + " affected=1");
         assertThat(this.admin.audit(1)).singleElement().satisfies((entry) -> {
             assertThat(entry.actor()).isEqualTo("operator");
             assertThat(entry.action()).isEqualTo("reveal-payload");
             assertThat(entry.target()).isEqualTo("event " + eventId);
         });
+    }
+
+    @Test
+    void badTargetsAreRefusedBeforeAnythingIsAuditedOrLogged(CapturedOutput output) throws Exception {
+        List<InboxAdmin.AuditEntry> audit = this.admin.audit(100);
+        String forged = "nope replayed=0\nWARN Admin action replay by alice: sink crm replayed=1200";
+        HttpResponse<String> replay = post("/actuator/webhooks/replay",
+                "{\"eventId\":\"" + forged.replace("\n", "\\n") + "\"}", TestUsers.operator());
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(replay.body()).contains("An event id is a UUID");
+        assertThat(post("/actuator/webhooks/drop", "{\"sink\":\"old\\nWARN forged\"}", TestUsers.operator()).statusCode())
+            .isEqualTo(400);
+        assertThat(output).doesNotContain("alice", "forged");
+        ConsoleSession operator = ConsoleSession.login(this.management, "operator", TestUsers.OPERATOR_PASSWORD);
+        String csrf = operator.csrf("/");
+        for (String path : List.of("/deliveries/abc/replay", "/deliveries/99999999999999999999/skip")) {
+            HttpResponse<String> answer = operator.post(path, Map.of(), csrf);
+            assertThat(answer.statusCode()).as(path).isEqualTo(400);
+            assertThat(answer.body()).as(path).contains("A delivery id is a number");
+        }
+        for (String search : List.of("from=-999999999-01-01T00:00", "to=%2B999999999-12-31T23:59:59Z", "from=yesterday")) {
+            assertThat(operator.get("/events?" + search).statusCode()).as(search).isEqualTo(400);
+        }
+        assertThat(this.admin.audit(100)).isEqualTo(audit);
+    }
+
+    @Test
+    void repeatedWrongPasswordsLockAUserOutForAWhileAndAreLogged(CapturedOutput output) throws Exception {
+        for (int i = 0; i < LoginAttempts.MAX_FAILURES; i++) {
+            assertThat(get("/actuator/webhooks", TestUsers.basic("guesser", "guess-" + i)).statusCode()).isEqualTo(401);
+        }
+        assertThat(get("/actuator/webhooks", TestUsers.basic("guesser", TestUsers.VIEWER_PASSWORD)).statusCode())
+            .as("the right password, while locked out").isEqualTo(401);
+        assertThat(get("/actuator/webhooks", TestUsers.viewer()).statusCode()).as("another user").isEqualTo(200);
+        assertThat(output).contains("Management login failed for guesser from 127.0.0.1: BadCredentialsException",
+                "Management login failed for guesser from 127.0.0.1: LockedException");
+        assertThat(output).doesNotContain("guess-");
+    }
+
+    @Test
+    void theConsoleRedirectsWithinItselfAndItsSessionStaysOnThisSite() throws Exception {
+        HttpResponse<String> anonymous = this.http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + this.management + "/events"))
+            .header("X-Forwarded-Host", "evil.example")
+            .build(), BodyHandlers.ofString());
+        assertThat(anonymous.headers().firstValue("Location")).hasValue("/login");
+        HttpResponse<String> login = this.http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + this.management + "/login")).build(), BodyHandlers.ofString());
+        assertThat(login.headers().allValues("Set-Cookie")).anySatisfy((cookie) ->
+                assertThat(cookie).contains("JSESSIONID", "HttpOnly", "SameSite=Strict"));
     }
 
     @Test
