@@ -84,9 +84,10 @@ public final class BenchTools {
                             "INSERT INTO webhook_delivery (event_id, sink, interview_id, received_at, state, attempts, "
                                     + "next_attempt_at, updated_at) VALUES (?, 'bench', ?, ?, 'delivered', 1, ?, ?)")) {
                 for (int i = 0; i < count; i++) {
-                    String id = EventIds.next(java.time.Clock.systemUTC()).toString();
-                    String interviewId = String.format("prefill%017d", i);
                     long receivedAt = now + i;
+                    // As the service stamps them: the id's time is the time of receipt, one event per millisecond.
+                    String id = EventIds.first(receivedAt).toString();
+                    String interviewId = String.format("prefill%017d", i);
                     byte[] body = ("{\"interviewId\":\"" + interviewId
                             + "\",\"onboardingStatus\":\"ONBOARDING_FINISHED\",\"clientId\":\"acme\"}")
                         .getBytes(StandardCharsets.UTF_8);

@@ -3,15 +3,19 @@ package dev.incodehooks.intake;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 import jakarta.servlet.DispatcherType;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
+
+import dev.incodehooks.inbox.Inbox;
 
 /**
  * Intake beans, and its metrics filter ahead of every other filter on the webhook paths.
@@ -35,6 +39,16 @@ class IntakeConfiguration {
         registration.addUrlPatterns("/*");
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
+    @Bean
+    ServletRegistrationBean<WebhookServlet> webhookServlet(WebhookTypes types, Inbox inbox, IntakeProperties properties,
+            JsonMapper json) {
+        var registration = new ServletRegistrationBean<>(new WebhookServlet(types, inbox, properties, json),
+                WebhookServlet.PATH_PREFIX + "*");
+        registration.setName("webhookServlet");
+        registration.setLoadOnStartup(1);
         return registration;
     }
 

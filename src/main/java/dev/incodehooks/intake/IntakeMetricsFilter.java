@@ -92,8 +92,8 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
         if (path.equals(TokenEndpoint.PATH)) {
             return "oauth-token";
         }
-        if (path.startsWith(WebhookController.PATH_PREFIX)) {
-            String name = path.substring(WebhookController.PATH_PREFIX.length());
+        if (path.startsWith(WebhookServlet.PATH_PREFIX)) {
+            String name = path.substring(WebhookServlet.PATH_PREFIX.length());
             if (this.types.find(name).isPresent()) {
                 return name;
             }
