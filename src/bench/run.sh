@@ -68,9 +68,9 @@ measure() {
     || { echo "wrk gave no result for $name at $conns connections: see $WORK/$name-$conns.wrk.txt" >&2; return 0; }
   after=$(cpu_ticks "$server")
   local requests; requests=$(sed 's/.*"requests":\([0-9]*\).*/\1/' "$WORK/$name-$conns.json")
-  echo "$(cat "$WORK/$name-$conns.json")" \
-    | sed "s/}$/,\"cpu_us_per_request\":$(echo "scale=1; ($after - $before) * 1000000 / $ticks / $requests" | bc)}/" \
-    > "$WORK/$name-$conns.json"
+  # Through a temporary file: a pipeline that reads and rewrites the same file raced (an empty result).
+  sed "s/}$/,\"cpu_us_per_request\":$(echo "scale=1; ($after - $before) * 1000000 / $ticks / $requests" | bc)}/" \
+    "$WORK/$name-$conns.json" > "$WORK/$name-$conns.json.tmp" && mv "$WORK/$name-$conns.json.tmp" "$WORK/$name-$conns.json"
 }
 json() { sed "s/.*\"$2\":\([0-9.]*\).*/\1/" "$WORK/$1.json"; }
 

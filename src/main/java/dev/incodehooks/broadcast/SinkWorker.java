@@ -31,6 +31,7 @@ import org.slf4j.MDC;
 import dev.incodehooks.inbox.Delivery;
 import dev.incodehooks.inbox.DeliveryQueue;
 import dev.incodehooks.inbox.DeliveryResult;
+import dev.incodehooks.inbox.DeliveryState;
 
 /**
  * Delivers one sink's due deliveries with its own threads, so a sink that is down or slow only ever
@@ -249,7 +250,7 @@ final class SinkWorker {
 
     private void release(Delivery delivery) {
         this.queue.complete(DeliveryResult.released(delivery, this.clock.instant()),
-                (committed) -> written(delivery, committed));
+                (committed) -> written(delivery, committed, true));
     }
 
     private Set<Long> excluded() {
@@ -270,7 +271,10 @@ final class SinkWorker {
         boolean recorded = false;
         try {
             DeliveryResult result = result(delivery);
-            this.queue.complete(result, (committed) -> written(delivery, committed));
+            // Delivered on an unordered sink: nothing becomes due when it is written. Otherwise the next event
+            // of its interview (ordered) or its retry may be, and the dispatcher looks at once.
+            boolean wakeWhenWritten = this.ordered || result.state() != DeliveryState.DELIVERED;
+            this.queue.complete(result, (committed) -> written(delivery, committed, wakeWhenWritten));
             recorded = true;
         }
         catch (RuntimeException | Error ex) {
@@ -278,11 +282,15 @@ final class SinkWorker {
                     delivery.event().id(), ex.toString());
         }
         finally {
-            this.attempts.decrementAndGet();
+            int running = this.attempts.decrementAndGet();
             if (!recorded) {
-                written(delivery, false);
+                written(delivery, false, true);
             }
-            wake();
+            // Under load, looking for due deliveries each time one attempt ends reads the store once per event:
+            // the dispatcher looks when half its room is free (or at its next short poll, or at a commit).
+            if (running <= this.concurrency / 2) {
+                wake();
+            }
             LOG_FIELDS.forEach(MDC::remove);
         }
     }
@@ -356,7 +364,7 @@ final class SinkWorker {
         return failure;
     }
 
-    private void written(Delivery delivery, boolean committed) {
+    private void written(Delivery delivery, boolean committed, boolean wakeDispatcher) {
         if (committed) {
             this.unwritten.remove(delivery.id());
         }
@@ -369,7 +377,9 @@ final class SinkWorker {
                     this.name, delivery.event().id());
         }
         this.finished.add(delivery.id());
-        wake();
+        if (wakeDispatcher || !committed) {
+            wake();
+        }
     }
 
     /** A short reason for the delivery's last error: a status, an exception type, never a payload. */
