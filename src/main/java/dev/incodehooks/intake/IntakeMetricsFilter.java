@@ -3,6 +3,7 @@ package dev.incodehooks.intake;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -35,6 +36,8 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
     private final MeterProvider<Counter> requests;
 
     private final MeterProvider<Timer> latency;
+
+    private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
 
     IntakeMetricsFilter(WebhookTypes types, MeterRegistry registry) {
         this.types = types;
@@ -78,12 +81,28 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
             String outcome = (request.getAttribute(OUTCOME) instanceof String given) ? given : outcome(status);
             String given = Rejections.reasonOf(request);
             String reason = (given != null) ? given : reason(status);
-            this.requests.withTags("type", type, "outcome", outcome, "reason", reason).increment();
-            this.latency.withTags("type", type, "outcome", outcome)
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            this.meters.computeIfAbsent(new Key(type, outcome, reason), this::meters)
+                .record(System.nanoTime() - start);
             // Put by the controller for the lines about this webhook; the thread serves others next.
             MDC.remove("eventType");
             MDC.remove("interviewId");
+        }
+    }
+
+    /** A request's two meters, looked up once per kind of answer rather than built from tags on every request. */
+    private Meters meters(Key key) {
+        return new Meters(this.requests.withTags("type", key.type(), "outcome", key.outcome(), "reason", key.reason()),
+                this.latency.withTags("type", key.type(), "outcome", key.outcome()));
+    }
+
+    private record Key(String type, String outcome, String reason) {
+    }
+
+    private record Meters(Counter requests, Timer latency) {
+
+        void record(long nanos) {
+            this.requests.increment();
+            this.latency.record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -163,12 +163,19 @@ class WebhookServlet extends HttpServlet {
         }
     }
 
-    /** Reads at most the configured size plus one byte, so a chunked body cannot grow past the limit. */
+    /**
+     * Reads a body of announced length into one array of that size (Tomcat holds the caller to it); one without
+     * (chunked) at most the configured size plus one byte, so that it cannot grow past the limit.
+     */
     private byte[] readBody(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > this.maxBodySize) {
+        long announced = request.getContentLengthLong();
+        if (announced > this.maxBodySize) {
             throw tooLarge();
         }
         try (InputStream in = request.getInputStream()) {
+            if (announced >= 0) {
+                return in.readNBytes((int) announced);
+            }
             byte[] body = in.readNBytes(this.maxBodySize + 1);
             if (body.length > this.maxBodySize) {
                 throw tooLarge();
