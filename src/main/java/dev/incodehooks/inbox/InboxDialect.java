@@ -30,6 +30,12 @@ enum InboxDialect {
         }
 
         @Override
+        String dueDeliveriesQuery(boolean ordered) {
+            return SELECT + " FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id WHERE " + DUE
+                    + (ordered ? IN_ORDER : "") + " ORDER BY d.next_attempt_at, d.id LIMIT :limit";
+        }
+
+        @Override
         boolean claims() {
             return false;
         }
@@ -108,6 +114,14 @@ enum InboxDialect {
      * that may not yet be visible.
      */
     abstract boolean claims();
+
+    /**
+     * Whole due deliveries in one read, for the dialects whose due query returns ids, when the worker has
+     * nothing in flight to leave out.
+     */
+    String dueDeliveriesQuery(boolean ordered) {
+        throw new UnsupportedOperationException("The due query of " + this + " returns whole deliveries");
+    }
 
     /** Whole deliveries by id, for the dialects whose due query returns ids. */
     static final String DELIVERIES_BY_ID = SELECT

@@ -109,6 +109,15 @@ final class JdbcInbox implements Inbox, DeliveryQueue {
     @Override
     public List<Delivery> due(String sink, boolean ordered, int room, Set<Long> exclude, Duration lease) {
         Instant now = this.clock.instant();
+        if (!this.dialect.claims() && exclude.isEmpty()) {
+            // Nothing to leave out: one read instead of the ids and then the rows (a read per commit under load).
+            return this.jdbc.sql(this.dialect.dueDeliveriesQuery(ordered))
+                .param("sink", sink)
+                .param("now", now.toEpochMilli())
+                .param("limit", room)
+                .query(JdbcInbox::delivery)
+                .list();
+        }
         var query = this.jdbc.sql(this.dialect.dueQuery(ordered))
             .param("sink", sink)
             .param("now", now.toEpochMilli())
