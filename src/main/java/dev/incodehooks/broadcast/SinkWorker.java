@@ -180,6 +180,9 @@ final class SinkWorker {
         }
     }
 
+    /** Whether the last look at the store found at least as many due deliveries as there was room for. */
+    private volatile boolean backlog;
+
     private void dispatch() {
         while (this.running) {
             try {
@@ -189,7 +192,8 @@ final class SinkWorker {
                     this.inFlight.remove(id);
                 }
                 int room = this.concurrency - this.attempts.get();
-                boolean full = false;
+                // No room: there may well be more due, to look for as soon as attempts end.
+                boolean full = (room <= 0);
                 if (room > 0) {
                     // On a shared store a delivery whose result was not written stays claimed until its lease
                     // ends: that is its wait there. Here, it waits out its own.
@@ -202,6 +206,7 @@ final class SinkWorker {
                     }
                     full = (started == room);
                 }
+                this.backlog = full;
                 if (full) {
                     this.wake.tryAcquire(10, TimeUnit.MILLISECONDS);
                 }
@@ -286,9 +291,11 @@ final class SinkWorker {
             if (!recorded) {
                 written(delivery, false, true);
             }
-            // Under load, looking for due deliveries each time one attempt ends reads the store once per event:
-            // the dispatcher looks when half its room is free (or at its next short poll, or at a commit).
-            if (running <= this.concurrency / 2) {
+            // The end of an attempt makes room, which matters only when the last look found more due deliveries
+            // than there was room for; then the dispatcher looks again once half its room is free (or at its next
+            // short poll). Otherwise the next look is at a commit with new deliveries: looking after every attempt
+            // read the store once per event under load.
+            if (this.backlog && running <= this.concurrency / 2) {
                 wake();
             }
             LOG_FIELDS.forEach(MDC::remove);
