@@ -61,11 +61,11 @@ class WebhookServlet extends HttpServlet {
     private final JsonMapper json;
 
     WebhookServlet(WebhookTypes types, Inbox inbox, IntakeProperties properties, JsonMapper json) {
-        this.json = json;
         this.types = types;
         this.inbox = inbox;
         this.responseMode = properties.response();
         this.maxBodySize = (int) properties.maxBodySize().toBytes();
+        this.json = json;
     }
 
     @Override
