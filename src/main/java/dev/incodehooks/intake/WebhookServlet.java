@@ -76,8 +76,9 @@ class WebhookServlet extends HttpServlet {
                 throw new WebhookRejectedException(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
                         "Method '" + printable(request.getMethod()) + "' is not supported.");
             }
-            String path = request.getRequestURI().substring(request.getContextPath().length());
-            receive(path.substring(PATH_PREFIX.length()), request, response);
+            // The path after the servlet's, decoded and normalised as Spring MVC did; none for the prefix itself.
+            String pathInfo = request.getPathInfo();
+            receive((pathInfo == null || pathInfo.length() <= 1) ? "" : pathInfo.substring(1), request, response);
         }
         catch (WebhookRejectedException ex) {
             Rejections.reason(request, ex.reason());

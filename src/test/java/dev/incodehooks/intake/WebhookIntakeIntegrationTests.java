@@ -123,6 +123,14 @@ class WebhookIntakeIntegrationTests {
     }
 
     @Test
+    void rejectsThePathWithoutATypeWithNotFound() throws Exception {
+        for (String path : List.of("/webhooks/incode", "/webhooks/incode/")) {
+            assertRejected(() -> post(path, "application/json", IncodePayloads.onboardingFinished()), 404, "unknown",
+                    "unknown-type");
+        }
+    }
+
+    @Test
     void acceptsEitherSecretDuringRotation() throws Exception {
         for (String secret : List.of("old-secret", "new-secret")) {
             byte[] body = IncodePayloads.onboardingFinished();
