@@ -20,6 +20,7 @@ PREFILL=${PREFILL:-1000000}   # events already stored for the large-store run
 PHASES=${PHASES:-"baseline service lag large postgres"}
 want() { [[ " $PHASES " == *" $1 "* ]]; }
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+export PATH="${JAVA_HOME:+$JAVA_HOME/bin:}$PATH"   # docker/start runs the java on the PATH
 JVM_FLAGS=${JVM_FLAGS:--Xms256m -Xmx512m -XX:+UseG1GC}
 WORK=target/bench
 PORT=18080; MGMT=18081; CONSUMER=18090; PG_PORT=18432
@@ -32,6 +33,17 @@ echo "== building"
   -Dmdep.outputFile="$WORK/classpath.txt" -Dmdep.includeScope=test
 JAR=$(ls target/incode-webhook-receiver-*.jar | grep -v original | head -n 1)
 BENCH_CP="target/test-classes:target/classes:$(cat "$WORK/classpath.txt")"
+
+# The service runs as the Docker image runs it: the extracted jar with its class-data-sharing archive,
+# recorded by docker/start on this JVM with the same flags (an archive recorded with other flags is
+# dropped). The baseline runs from class directories, which the JVM cannot archive.
+echo "== extracting the jar and recording its class-data-sharing archive (docker/start train)"
+rm -rf "$WORK/application" && cp "$JAR" "$WORK/app.jar"
+(cd "$WORK" && $JAVA -Djarmode=tools -jar app.jar extract --destination application > /dev/null)
+cp docker/start "$WORK/application/start"
+JAVA_OPTS="$JVM_FLAGS" "$WORK/application/start" train > "$WORK/train.log" 2>&1 \
+  || { echo "the training run failed: see $WORK/train.log" >&2; exit 1; }
+SERVICE=(env JAVA_OPTS="$JVM_FLAGS" "$WORK/application/start")
 
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
@@ -110,10 +122,16 @@ READY_METHOD=POST run baseline "http://127.0.0.1:$PORT/webhooks/incode/onboardin
 fi
 
 if want service; then
+echo "== service started without the archive (plain java -jar), start-up only"
+rm -rf "$WORK/plain" && mkdir -p "$WORK/plain"
+start plain "http://127.0.0.1:$MGMT/actuator/health/readiness" $JAVA $JVM_FLAGS -jar "$JAR" "${service_args[@]}" \
+  "--spring.datasource.url=jdbc:sqlite:$WORK/plain/webhooks.db"
+echo "$startup" > "$WORK/plain-startup.txt"
+stop "$server"
 echo "== service (SQLite, fsync per commit)"
 rm -rf "$WORK/sqlite"; mkdir -p "$WORK/sqlite"
 AFTER_RUN="scrape_batches service" run service "http://127.0.0.1:$MGMT/actuator/health/readiness" \
-  $JAVA $JVM_FLAGS -jar "$JAR" "${service_args[@]}" "${sink_args[@]}" \
+  "${SERVICE[@]}" "${service_args[@]}" "${sink_args[@]}" \
   "--spring.datasource.url=jdbc:sqlite:$WORK/sqlite/webhooks.db?journal_mode=WAL&synchronous=FULL&busy_timeout=5000&cache_size=-16384"
 
 fi
@@ -123,7 +141,7 @@ rm -rf "$WORK/lag"; mkdir -p "$WORK/lag"
 start consumer "http://127.0.0.1:$CONSUMER/stats" $JAVA $JVM_FLAGS -cp "$BENCH_CP" \
   dev.incodehooks.bench.LagConsumerApplication --server.port=$CONSUMER
 consumer=$server
-start lag "http://127.0.0.1:$MGMT/actuator/health/readiness" $JAVA $JVM_FLAGS -jar "$JAR" "${service_args[@]}" \
+start lag "http://127.0.0.1:$MGMT/actuator/health/readiness" "${SERVICE[@]}" "${service_args[@]}" \
   --webhooks.broadcast.sinks.consumer.type=http --webhooks.broadcast.sinks.consumer.url=http://127.0.0.1:$CONSUMER/hooks \
   "--spring.datasource.url=jdbc:sqlite:$WORK/lag/webhooks.db?journal_mode=WAL&synchronous=FULL&busy_timeout=5000&cache_size=-16384"
 $JAVA -cp "$BENCH_CP" dev.incodehooks.bench.BenchTools lag $PORT $CONSUMER 30 "$LAG_WARMUP" $LAG_RATES | tee "$WORK/lag.txt"
@@ -135,7 +153,7 @@ if want large; then
 echo "== service with $PREFILL events already stored"
 rm -rf "$WORK/large"; mkdir -p "$WORK/large"
 $JAVA -cp "$BENCH_CP" dev.incodehooks.bench.BenchTools prefill "$WORK/large/webhooks.db" "$PREFILL"
-run large "http://127.0.0.1:$MGMT/actuator/health/readiness" $JAVA $JVM_FLAGS -jar "$JAR" "${service_args[@]}" "${sink_args[@]}" \
+run large "http://127.0.0.1:$MGMT/actuator/health/readiness" "${SERVICE[@]}" "${service_args[@]}" "${sink_args[@]}" \
   "--spring.datasource.url=jdbc:sqlite:$WORK/large/webhooks.db?journal_mode=WAL&synchronous=FULL&busy_timeout=5000&cache_size=-16384"
 
 fi
@@ -145,7 +163,7 @@ $JAVA -cp "$BENCH_CP" dev.incodehooks.bench.BenchTools postgres $PG_PORT > "$WOR
 pg=$!; pids+=("$pg")
 for _ in $(seq 1 300); do grep -q "postgres ready" "$WORK/postgres.log" && break; sleep 0.1; done
 AFTER_RUN="scrape_batches postgres" run postgres "http://127.0.0.1:$MGMT/actuator/health/readiness" \
-  $JAVA $JVM_FLAGS -jar "$JAR" "${service_args[@]}" "${sink_args[@]}" \
+  "${SERVICE[@]}" "${service_args[@]}" "${sink_args[@]}" \
   "--spring.datasource.url=jdbc:postgresql://127.0.0.1:$PG_PORT/postgres?user=postgres"
 stop "$pg"
 fi
@@ -170,6 +188,7 @@ for name in baseline service large postgres; do
       "$(echo "scale=3; $(json $name-$c rps) / $(json baseline-$c rps)" | bc)"
   done
 done
+[ -f "$WORK/baseline-startup.txt" ] && [ -f "$WORK/service-startup.txt" ] && echo "start-up to ready, service / baseline: $(echo "scale=2; $(cat $WORK/service-startup.txt) / $(cat $WORK/baseline-startup.txt)" | bc) (as the image runs it, with its class-data-sharing archive); plain java -jar: $(cat $WORK/plain-startup.txt) s, $(echo "scale=2; $(cat $WORK/plain-startup.txt) / $(cat $WORK/baseline-startup.txt)" | bc)"
 [ -f "$WORK/baseline-32.json" ] && [ -f "$WORK/service-32.json" ] && echo "p99 at 32 connections, service / baseline: $(echo "scale=2; $(json service-32 p99_ms) / $(json baseline-32 p99_ms)" | bc)"
 [ -f "$WORK/large-32.json" ] && [ -f "$WORK/service-32.json" ] && echo "p50/p99 at 32 connections, ${PREFILL} stored / empty: $(echo "scale=2; $(json large-32 p50_ms) / $(json service-32 p50_ms)" | bc) / $(echo "scale=2; $(json large-32 p99_ms) / $(json service-32 p99_ms)" | bc)"
 for f in service postgres; do [ -f "$WORK/$f-batches.txt" ] && echo "$f $(cat "$WORK/$f-batches.txt")"; done

@@ -71,7 +71,13 @@ public final class BenchTools {
         String url = "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL";
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/sqlite").load().migrate();
         long start = System.nanoTime();
-        long now = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
+        // As a store in steady state holds them: events spread over the last 29 days (within the 30 days of
+        // retention), each delivered after one attempt; dedup keys only for the last hour (the window: the
+        // purge removes older ones).
+        long now = System.currentTimeMillis();
+        long first = now - Duration.ofDays(29).toMillis();
+        long step = Math.max(1, Duration.ofDays(29).toMillis() / count);
+        long dedupFrom = now - Duration.ofHours(1).toMillis();
         try (Connection connection = DriverManager.getConnection(url)) {
             connection.setAutoCommit(false);
             try (PreparedStatement event = connection.prepareStatement(
@@ -81,11 +87,14 @@ public final class BenchTools {
                             "INSERT INTO webhook_dedup (interview_id, type, body_hash, event_id, received_at) "
                                     + "VALUES (?, 'onboarding-status', ?, ?, ?)");
                     PreparedStatement delivery = connection.prepareStatement(
-                            "INSERT INTO webhook_delivery (event_id, sink, interview_id, received_at, state, attempts, "
-                                    + "next_attempt_at, updated_at) VALUES (?, 'bench', ?, ?, 'delivered', 1, ?, ?)")) {
+                            "INSERT INTO webhook_delivery (id, event_id, sink, interview_id, received_at, state, attempts, "
+                                    + "next_attempt_at, updated_at) VALUES (?, ?, 'app', ?, ?, 'delivered', 1, ?, ?)");
+                    PreparedStatement attempt = connection.prepareStatement(
+                            "INSERT INTO webhook_attempt (delivery_id, attempt, sink, started_at, finished_at, outcome) "
+                                    + "VALUES (?, 1, 'app', ?, ?, 'delivered')")) {
                 for (int i = 0; i < count; i++) {
-                    long receivedAt = now + i;
-                    // As the service stamps them: the id's time is the time of receipt, one event per millisecond.
+                    long receivedAt = first + i * step;
+                    // As the service stamps them: the id's time is the time of receipt.
                     String id = EventIds.first(receivedAt).toString();
                     String interviewId = String.format("prefill%017d", i);
                     byte[] body = ("{\"interviewId\":\"" + interviewId
@@ -96,33 +105,42 @@ public final class BenchTools {
                     event.setLong(3, receivedAt);
                     event.setBytes(4, body);
                     event.addBatch();
-                    byte[] hash = new byte[32];
-                    ThreadLocalRandom.current().nextBytes(hash);
-                    dedup.setString(1, interviewId);
-                    dedup.setBytes(2, hash);
-                    dedup.setString(3, id);
-                    dedup.setLong(4, receivedAt);
-                    dedup.addBatch();
-                    delivery.setString(1, id);
-                    delivery.setString(2, interviewId);
-                    delivery.setLong(3, receivedAt);
+                    if (receivedAt >= dedupFrom) {
+                        byte[] hash = new byte[32];
+                        ThreadLocalRandom.current().nextBytes(hash);
+                        dedup.setString(1, interviewId);
+                        dedup.setBytes(2, hash);
+                        dedup.setString(3, id);
+                        dedup.setLong(4, receivedAt);
+                        dedup.addBatch();
+                    }
+                    delivery.setLong(1, i + 1L);
+                    delivery.setString(2, id);
+                    delivery.setString(3, interviewId);
                     delivery.setLong(4, receivedAt);
                     delivery.setLong(5, receivedAt);
+                    delivery.setLong(6, receivedAt);
                     delivery.addBatch();
+                    attempt.setLong(1, i + 1L);
+                    attempt.setLong(2, receivedAt);
+                    attempt.setLong(3, receivedAt + 2);
+                    attempt.addBatch();
                     if (i % 10_000 == 9_999) {
-                        event.executeBatch();
-                        dedup.executeBatch();
-                        delivery.executeBatch();
+                        executeAll(event, dedup, delivery, attempt);
                         connection.commit();
                     }
                 }
-                event.executeBatch();
-                dedup.executeBatch();
-                delivery.executeBatch();
+                executeAll(event, dedup, delivery, attempt);
                 connection.commit();
             }
         }
         System.out.printf("prefilled %d events in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void executeAll(PreparedStatement... statements) throws Exception {
+        for (PreparedStatement statement : statements) {
+            statement.executeBatch();
+        }
     }
 
     private static void lag(int servicePort, int consumerPort, int rate, int seconds, boolean report)
