@@ -1,6 +1,7 @@
 package dev.incodehooks;
 
 import java.time.Clock;
+import java.util.Arrays;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.FilterType;
 import org.springframework.modulith.Modulithic;
 
 import dev.incodehooks.admin.PasswordHash;
+import dev.incodehooks.simulator.SimulatorCommand;
 
 /**
  * The single URL Incode calls with its webhooks: checks, stores, answers, broadcasts.
@@ -34,6 +36,10 @@ public class IncodeWebhookReceiverApplication {
         // Tools in the same jar, dispatched before Spring starts.
         if (args.length > 0 && args[0].equals("hash-password")) {
             PasswordHash.main(args);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("simulate")) {
+            SimulatorCommand.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         SpringApplication.run(IncodeWebhookReceiverApplication.class, args);

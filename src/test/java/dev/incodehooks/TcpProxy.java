@@ -24,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
 
     private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private volatile boolean dropAnswers;
+
     public TcpProxy(int targetPort) {
         this.targetPort = targetPort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -48,6 +50,14 @@ public final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
+    /**
+     * While on, what the target sends back is read and thrown away: the target does its work and answers, and
+     * the client never hears it (an answer lost on the way).
+     */
+    public void dropAnswers(boolean drop) {
+        this.dropAnswers = drop;
+    }
+
     /** Stops forwarding and cuts the connections under way, as a server that went away does. */
     public synchronized void unplug() throws IOException {
         close();
@@ -62,8 +72,8 @@ public final class TcpProxy implements AutoCloseable {
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
                 this.open.add(client);
                 this.open.add(target);
-                pump(client, target);
-                pump(target, client);
+                pump(client, target, false);
+                pump(target, client, true);
             }
             catch (IOException ex) {
                 // Closed, or the target refused: the client sees its connection dropped.
@@ -71,10 +81,16 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean answers) {
         Thread thread = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[8192];
+                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                    if (!(answers && this.dropAnswers)) {
+                        out.write(buffer, 0, read);
+                        out.flush();
+                    }
+                }
             }
             catch (IOException ex) {
                 // One side closed.
