@@ -13,10 +13,10 @@ DURATION=${DURATION:-15}      # seconds per measured wrk run
 # the service, it still took 200 us of CPU per request after 20 s of load, 25 us after 90 s.
 WARMUP=${WARMUP:-90}
 LAG_RATES=${LAG_RATES:-"1000 250"}   # events/s for the lag runs: the target rate, and one two cores carry
-# The lag runs warm up at the first rate, so the JIT sees fewer calls per second than under wrk: at
-# 1,000 events/s, p99 was 421 ms after 90 s of warm-up and 62 ms after 240 s.
-LAG_WARMUP=${LAG_WARMUP:-240}
-PREFILL=${PREFILL:-1000000}   # events already stored for the large-store run
+# The lag runs warm up at the first rate for this long (the issue's standard warm-up).
+LAG_WARMUP=${LAG_WARMUP:-90}
+PREFILL=${PREFILL:-10000000}  # events already stored for the large-store run (about 620 bytes each on disk)
+STARTS=${STARTS:-3}           # start-ups timed per server; the median is reported
 PHASES=${PHASES:-"baseline service lag large postgres"}
 want() { [[ " $PHASES " == *" $1 "* ]]; }
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -25,6 +25,8 @@ JVM_FLAGS=${JVM_FLAGS:--Xms256m -Xmx512m -XX:+UseG1GC}
 WORK=target/bench
 PORT=18080; MGMT=18081; CONSUMER=18090; PG_PORT=18432
 mkdir -p "$WORK"
+# Results of an earlier run are never reported as this one's (a phase that dies leaves none).
+rm -f "$WORK"/*.json "$WORK"/*.wrk.txt "$WORK"/*-startup.txt "$WORK"/*-rss.txt "$WORK"/*-batches.txt "$WORK/lag.txt"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
 echo "== building"
@@ -43,7 +45,23 @@ rm -rf "$WORK/application" && cp "$JAR" "$WORK/app.jar"
 cp docker/start "$WORK/application/start"
 JAVA_OPTS="$JVM_FLAGS" "$WORK/application/start" train > "$WORK/train.log" 2>&1 \
   || { echo "the training run failed: see $WORK/train.log" >&2; exit 1; }
+(cd "$WORK/application" && JAVA_OPTS="$JVM_FLAGS" ./start check > "$WORK/check.log" 2>&1) \
+  || { echo "the service's archive is unusable (start check): see $WORK/check.log" >&2; exit 1; }
 SERVICE=(env JAVA_OPTS="$JVM_FLAGS" "$WORK/application/start")
+# The baseline gets the same treatment: its classes in a jar, its own archive recorded the same way, the
+# same flags as docker/start gives the service.
+echo "== packing the baseline and recording its archive"
+rm -f "$WORK/baseline.jar" "$WORK/baseline.jsa"
+(cd target/test-classes && jar cf "../../$WORK/baseline.jar" dev/incodehooks/bench)
+BASELINE=($JAVA -XX:MaxRAMPercentage=75 $JVM_FLAGS -cp "$WORK/baseline.jar:$(cat "$WORK/classpath.txt")")
+"${BASELINE[@]}" -XX:ArchiveClassesAtExit="$WORK/baseline.jsa" -Dspring.context.exit=onRefresh \
+  dev.incodehooks.bench.BaselineApplication --server.port=0 > "$WORK/baseline-train.log" 2>&1 \
+  || { echo "the baseline's training run failed: see $WORK/baseline-train.log" >&2; exit 1; }
+"${BASELINE[@]}" -XX:SharedArchiveFile="$WORK/baseline.jsa" -Xshare:on -Dspring.context.exit=onRefresh \
+  dev.incodehooks.bench.BaselineApplication --server.port=0 > "$WORK/baseline-check.log" 2>&1 \
+  || { echo "the baseline's archive is unusable: see $WORK/baseline-check.log" >&2; exit 1; }
+BASELINE_PLAIN=("${BASELINE[@]}")
+BASELINE+=(-XX:SharedArchiveFile="$WORK/baseline.jsa")
 
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
@@ -56,11 +74,16 @@ peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 # start NAME READY_URL command...: starts a server, waits until READY_URL answers, prints start-up seconds.
 start() {
   local name=$1 ready=$2; shift 2
+  for port in $PORT $MGMT; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is taken: another server would be measured" >&2; exit 1
+    fi
+  done
   local t0; t0=$(date +%s.%N)
   "$@" > "$WORK/$name.log" 2>&1 &
   server=$!; pids+=("$server")
   for _ in $(seq 1 600); do
-    if curl -s -o /dev/null -w '%{http_code}' -X "${READY_METHOD:-GET}" "$ready" 2>/dev/null | grep -qE '^(200|204|400|415)$'; then
+    if curl -s -m 2 -o /dev/null -w '%{http_code}' -X "${READY_METHOD:-GET}" "$ready" 2>/dev/null | grep -qE '^(200|204|400|415)$'; then
       startup=$(echo "$(date +%s.%N) - $t0" | bc); return 0
     fi
     kill -0 "$server" 2>/dev/null || { echo "$name died: see $WORK/$name.log" >&2; exit 1; }
@@ -68,7 +91,12 @@ start() {
   done
   echo "$name did not start" >&2; exit 1
 }
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+# stop PID: SIGTERM, then SIGKILL after 30 s.
+stop() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+}
 
 # measure NAME CONNECTIONS: one wrk run against the server, with its CPU per request.
 measure() {
@@ -76,21 +104,23 @@ measure() {
   before=$(cpu_ticks "$server")
   wrk -t2 -c"$conns" -d"${DURATION}s" --latency -s src/bench/incode.lua "http://127.0.0.1:$PORT" -- "$name$conns" \
     > "$WORK/$name-$conns.wrk.txt" 2>&1 || true
-  grep '^{' "$WORK/$name-$conns.wrk.txt" > "$WORK/$name-$conns.json" \
+  local result; result=$(grep '^{' "$WORK/$name-$conns.wrk.txt") \
     || { echo "wrk gave no result for $name at $conns connections: see $WORK/$name-$conns.wrk.txt" >&2; return 0; }
+  kill -0 "$server" 2>/dev/null || { echo "$name died during the run: see $WORK/$name.log" >&2; return 0; }
   after=$(cpu_ticks "$server")
-  local requests; requests=$(sed 's/.*"requests":\([0-9]*\).*/\1/' "$WORK/$name-$conns.json")
-  # Through a temporary file: a pipeline that reads and rewrites the same file raced (an empty result).
-  sed "s/}$/,\"cpu_us_per_request\":$(echo "scale=1; ($after - $before) * 1000000 / $ticks / $requests" | bc)}/" \
-    "$WORK/$name-$conns.json" > "$WORK/$name-$conns.json.tmp" && mv "$WORK/$name-$conns.json.tmp" "$WORK/$name-$conns.json"
+  local requests; requests=$(echo "$result" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+  echo "$result" | sed "s/}$/,\"cpu_us_per_request\":$(echo "scale=1; ($after - $before) * 1000000 / $ticks / $requests" | bc)}/" \
+    > "$WORK/$name-$conns.json"
 }
 json() { sed "s/.*\"$2\":\([0-9.]*\).*/\1/" "$WORK/$1.json"; }
 
 # run NAME READY_URL command...: start, warm up, measure at 32 and 128 connections, stop.
 run() {
   local name=$1; shift
-  start "$name" "$@"
-  echo "$startup" > "$WORK/$name-startup.txt"
+  local times=()
+  for _ in $(seq 2 "$STARTS"); do start "$name" "$@"; times+=("$startup"); stop "$server"; done
+  start "$name" "$@"; times+=("$startup")
+  printf '%s\n' "${times[@]}" | sort -n | awk '{t[NR]=$1} END {print t[int((NR+1)/2)]}' > "$WORK/$name-startup.txt"
   wrk -t2 -c32 -d"${WARMUP}s" -s src/bench/incode.lua "http://127.0.0.1:$PORT" -- "warm$name" > /dev/null
   measure "$name" 32
   measure "$name" 128
@@ -117,8 +147,12 @@ scrape_batches() {
 
 if want baseline; then
 echo "== baseline (bare Spring Boot endpoint, 204)"
+READY_METHOD=POST start baseline-plain "http://127.0.0.1:$PORT/webhooks/incode/onboarding-status" \
+  "${BASELINE_PLAIN[@]}" dev.incodehooks.bench.BaselineApplication --server.port=$PORT
+echo "$startup" > "$WORK/baseline-plain-startup.txt"
+stop "$server"
 READY_METHOD=POST run baseline "http://127.0.0.1:$PORT/webhooks/incode/onboarding-status" \
-  $JAVA $JVM_FLAGS -cp "$BENCH_CP" dev.incodehooks.bench.BaselineApplication --server.port=$PORT
+  "${BASELINE[@]}" dev.incodehooks.bench.BaselineApplication --server.port=$PORT
 fi
 
 if want service; then
@@ -153,15 +187,19 @@ if want large; then
 echo "== service with $PREFILL events already stored"
 rm -rf "$WORK/large"; mkdir -p "$WORK/large"
 $JAVA -cp "$BENCH_CP" dev.incodehooks.bench.BenchTools prefill "$WORK/large/webhooks.db" "$PREFILL"
+# Retention runs during the run, as in a store in steady state (the prefill holds an hour past retention).
 run large "http://127.0.0.1:$MGMT/actuator/health/readiness" "${SERVICE[@]}" "${service_args[@]}" "${sink_args[@]}" \
+  --webhooks.inbox.purge-interval=60s \
   "--spring.datasource.url=jdbc:sqlite:$WORK/large/webhooks.db?journal_mode=WAL&synchronous=FULL&busy_timeout=5000&cache_size=-16384"
+rm -rf "$WORK/large"
 
 fi
 if want postgres; then
 echo "== service on PostgreSQL (embedded server, synchronous_commit=on)"
-$JAVA -cp "$BENCH_CP" dev.incodehooks.bench.BenchTools postgres $PG_PORT > "$WORK/postgres.log" 2>&1 &
+$JAVA -cp "$BENCH_CP" dev.incodehooks.bench.BenchTools postgres $PG_PORT > "$WORK/pg-server.log" 2>&1 &
 pg=$!; pids+=("$pg")
-for _ in $(seq 1 300); do grep -q "postgres ready" "$WORK/postgres.log" && break; sleep 0.1; done
+for _ in $(seq 1 1200); do grep -q "postgres ready" "$WORK/pg-server.log" && break; sleep 0.1; done
+grep -q "postgres ready" "$WORK/pg-server.log" || { echo "PostgreSQL did not start: see $WORK/pg-server.log" >&2; exit 1; }
 AFTER_RUN="scrape_batches postgres" run postgres "http://127.0.0.1:$MGMT/actuator/health/readiness" \
   "${SERVICE[@]}" "${service_args[@]}" "${sink_args[@]}" \
   "--spring.datasource.url=jdbc:postgresql://127.0.0.1:$PG_PORT/postgres?user=postgres"
@@ -188,7 +226,7 @@ for name in baseline service large postgres; do
       "$(echo "scale=3; $(json $name-$c rps) / $(json baseline-$c rps)" | bc)"
   done
 done
-[ -f "$WORK/baseline-startup.txt" ] && [ -f "$WORK/service-startup.txt" ] && echo "start-up to ready, service / baseline: $(echo "scale=2; $(cat $WORK/service-startup.txt) / $(cat $WORK/baseline-startup.txt)" | bc) (as the image runs it, with its class-data-sharing archive); plain java -jar: $(cat $WORK/plain-startup.txt) s, $(echo "scale=2; $(cat $WORK/plain-startup.txt) / $(cat $WORK/baseline-startup.txt)" | bc)"
+[ -f "$WORK/baseline-startup.txt" ] && [ -f "$WORK/service-startup.txt" ] && echo "start-up to ready, service / baseline: $(echo "scale=2; $(cat $WORK/service-startup.txt) / $(cat $WORK/baseline-startup.txt)" | bc) (as the image runs it, with its class-data-sharing archive); without archives (plain java -jar, baseline from its jar): $(cat $WORK/plain-startup.txt) s / $(cat $WORK/baseline-plain-startup.txt) s = $(echo "scale=2; $(cat $WORK/plain-startup.txt) / $(cat $WORK/baseline-plain-startup.txt)" | bc)"
 [ -f "$WORK/baseline-32.json" ] && [ -f "$WORK/service-32.json" ] && echo "p99 at 32 connections, service / baseline: $(echo "scale=2; $(json service-32 p99_ms) / $(json baseline-32 p99_ms)" | bc)"
 [ -f "$WORK/large-32.json" ] && [ -f "$WORK/service-32.json" ] && echo "p50/p99 at 32 connections, ${PREFILL} stored / empty: $(echo "scale=2; $(json large-32 p50_ms) / $(json service-32 p50_ms)" | bc) / $(echo "scale=2; $(json large-32 p99_ms) / $(json service-32 p99_ms)" | bc)"
 for f in service postgres; do [ -f "$WORK/$f-batches.txt" ] && echo "$f $(cat "$WORK/$f-batches.txt")"; done

@@ -24,7 +24,8 @@ import dev.incodehooks.event.EventIds;
  * Helpers for src/bench/run.sh, each bounded and on 127.0.0.1 only.
  * <ul>
  * <li>{@code postgres PORT}: a real PostgreSQL (embedded, from Maven artifacts) until killed</li>
- * <li>{@code prefill FILE COUNT}: an SQLite inbox with COUNT delivered events already stored</li>
+ * <li>{@code prefill FILE COUNT}: an SQLite inbox with COUNT delivered events already stored, over 30 days and
+ * an hour</li>
  * <li>{@code lag SERVICE_PORT CONSUMER_PORT SECONDS WARMUP RATE...}: warms up at the first rate for WARMUP
  * seconds, then for each rate sends that many webhooks a second for SECONDS to the service and reads the
  * received-to-delivered lag and losses from {@link LagConsumerApplication}, with how busy the machine's
@@ -71,12 +72,13 @@ public final class BenchTools {
         String url = "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL";
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/sqlite").load().migrate();
         long start = System.nanoTime();
-        // As a store in steady state holds them: events spread over the last 29 days (within the 30 days of
-        // retention), each delivered after one attempt; dedup keys only for the last hour (the window: the
-        // purge removes older ones).
+        // As a store in steady state holds them: events spread over the 30 days of retention and one hour more
+        // (what the next purge removes), each delivered after one attempt; dedup keys only for the last hour
+        // (the window: the purge removes older ones).
         long now = System.currentTimeMillis();
-        long first = now - Duration.ofDays(29).toMillis();
-        long step = Math.max(1, Duration.ofDays(29).toMillis() / count);
+        Duration span = Duration.ofDays(30).plusHours(1);
+        long first = now - span.toMillis();
+        long step = Math.max(1, span.toMillis() / count);
         long dedupFrom = now - Duration.ofHours(1).toMillis();
         try (Connection connection = DriverManager.getConnection(url)) {
             connection.setAutoCommit(false);

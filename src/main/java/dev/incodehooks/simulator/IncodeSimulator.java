@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -162,7 +163,7 @@ public final class IncodeSimulator {
         if (response == null) {
             Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
                     : error;
-            if (cause instanceof HttpTimeoutException) {
+            if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
                 return new Answer("timeout", false);
             }
             if (cause instanceof ConnectException) {
@@ -285,7 +286,9 @@ public final class IncodeSimulator {
                     return;
                 }
             }
+            // The request's timeout ends at the answer's headers; the whole answer, body included, must come in time.
             this.client.sendAsync(request.build(), BodyHandlers.discarding())
+                .orTimeout(IncodeSimulator.this.timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((response, error) -> ended(attempts, startedAt, answer(response, error)));
         }
 

@@ -121,6 +121,19 @@ class IncodeSimulatorTests {
     }
 
     @Test
+    void anAnswerWhoseBodyDoesNotComeWithinTheTimeoutIsAFailure() throws Exception {
+        try (Receiver receiver = Receiver.answering(
+                (request) -> (request.attempt() == 1) ? Answer.json().bodyAfter(3_000) : Answer.json())) {
+            SimulationSummary summary = IncodeSimulator.to(receiver.url()).body("onboarding-status", BODY, 1)
+                .timeout(Duration.ofMillis(300))
+                .timeScale(1000)
+                .build()
+                .run();
+            assertThat(summary.answers()).isEqualTo(Map.of("timeout", 1, "200", 1));
+        }
+    }
+
+    @Test
     void aRefusedConnectionIsRetriedThenGivenUp() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

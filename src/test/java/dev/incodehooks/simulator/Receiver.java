@@ -62,13 +62,8 @@ final class Receiver implements AutoCloseable {
                     body, (int) earlier + 1);
             this.requests.add(request);
             Answer answer = behaviour.apply(request);
-            if (answer.delayMillis() > 0) {
-                try {
-                    Thread.sleep(answer.delayMillis());
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
+            if (!answer.bodyLate()) {
+                pause(answer.delayMillis());
             }
             if (answer.contentType() != null) {
                 exchange.getResponseHeaders().add("Content-Type", answer.contentType());
@@ -79,8 +74,21 @@ final class Receiver implements AutoCloseable {
             }
             else {
                 exchange.sendResponseHeaders(answer.status(), content.length);
+                exchange.getResponseBody().flush();
+                if (answer.bodyLate()) {
+                    pause(answer.delayMillis());
+                }
                 exchange.getResponseBody().write(content);
             }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -97,7 +105,12 @@ final class Receiver implements AutoCloseable {
         }
     }
 
-    record Answer(int status, String contentType, String body, long delayMillis) {
+    /** @param bodyLate whether the delay comes after the headers, before the body */
+    record Answer(int status, String contentType, String body, long delayMillis, boolean bodyLate) {
+
+        Answer(int status, String contentType, String body, long delayMillis) {
+            this(status, contentType, body, delayMillis, false);
+        }
 
         static Answer json() {
             return new Answer(200, "application/json", "{\"ok\":true}", 0);
@@ -112,7 +125,11 @@ final class Receiver implements AutoCloseable {
         }
 
         Answer after(long millis) {
-            return new Answer(this.status, this.contentType, this.body, millis);
+            return new Answer(this.status, this.contentType, this.body, millis, false);
+        }
+
+        Answer bodyAfter(long millis) {
+            return new Answer(this.status, this.contentType, this.body, millis, true);
         }
     }
 }
