@@ -45,7 +45,7 @@ rm -rf "$WORK/application" && cp "$JAR" "$WORK/app.jar"
 cp docker/start "$WORK/application/start"
 JAVA_OPTS="$JVM_FLAGS" "$WORK/application/start" train > "$WORK/train.log" 2>&1 \
   || { echo "the training run failed: see $WORK/train.log" >&2; exit 1; }
-(cd "$WORK/application" && JAVA_OPTS="$JVM_FLAGS" ./start check > "$WORK/check.log" 2>&1) \
+JAVA_OPTS="$JVM_FLAGS" "$WORK/application/start" check > "$WORK/check.log" 2>&1 \
   || { echo "the service's archive is unusable (start check): see $WORK/check.log" >&2; exit 1; }
 SERVICE=(env JAVA_OPTS="$JVM_FLAGS" "$WORK/application/start")
 # The baseline gets the same treatment: its classes in a jar, its own archive recorded the same way, the
