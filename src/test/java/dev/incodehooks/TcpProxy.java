@@ -69,7 +69,15 @@ public final class TcpProxy implements AutoCloseable {
         while (!this.server.isClosed()) {
             try {
                 Socket client = this.server.accept();
-                Socket target = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
+                Socket target;
+                try {
+                    target = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
+                }
+                catch (IOException ex) {
+                    // The target refused: the client sees its connection closed at once.
+                    closeQuietly(client);
+                    continue;
+                }
                 this.open.add(client);
                 this.open.add(target);
                 pump(client, target, false);

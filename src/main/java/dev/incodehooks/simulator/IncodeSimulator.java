@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -93,6 +94,11 @@ public final class IncodeSimulator {
 
     private long tokenExpiresAt;
 
+    /** The token request under way, shared by every try that needs a token meanwhile. */
+    private @Nullable CompletableFuture<String> tokenRequest;
+
+    private boolean ran;
+
     private IncodeSimulator(Builder builder) {
         this.url = builder.url;
         this.path = builder.path;
@@ -139,6 +145,15 @@ public final class IncodeSimulator {
      * As {@link #run()}, telling the listener how far it is every period (and once at the end).
      */
     public SimulationSummary run(Consumer<Progress> listener, Duration every) throws InterruptedException {
+        if (every.toMillis() < 10) {
+            throw new IllegalArgumentException("Progress at most every 10 ms, not " + every);
+        }
+        synchronized (this) {
+            if (this.ran) {
+                throw new IllegalStateException("A simulator runs once: build another for another run");
+            }
+            this.ran = true;
+        }
         Run run = new Run();
         try {
             for (int i = 0; i < this.notifications.size(); i++) {
@@ -163,6 +178,9 @@ public final class IncodeSimulator {
         if (response == null) {
             Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
                     : error;
+            if (cause instanceof TokenException) {
+                return new Answer(Objects.requireNonNull(cause.getMessage()), false);
+            }
             if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
                 return new Answer("timeout", false);
             }
@@ -185,11 +203,18 @@ public final class IncodeSimulator {
         return new Answer(String.valueOf(status), false);
     }
 
-    private synchronized String token(HttpClient client) throws IOException, InterruptedException {
-        OAuth2 credentials = Objects.requireNonNull(this.oauth2);
+    /**
+     * A valid token: the cached one, or the request under way, or a new request. Never blocks: the network I/O
+     * runs outside the lock, and the whole answer must come within the timeout.
+     */
+    private synchronized CompletableFuture<String> token(HttpClient client) {
         if (this.token != null && System.nanoTime() - this.tokenExpiresAt < 0) {
-            return this.token;
+            return CompletableFuture.completedFuture(this.token);
         }
+        if (this.tokenRequest != null) {
+            return this.tokenRequest;
+        }
+        OAuth2 credentials = Objects.requireNonNull(this.oauth2);
         String basic = Base64.getEncoder()
             .encodeToString((credentials.clientId() + ":" + credentials.clientSecret()).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(credentials.tokenUrl())
@@ -199,20 +224,38 @@ public final class IncodeSimulator {
             .header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
             .build();
-        HttpResponse<String> response = client.send(request, BodyHandlers.ofString());
+        CompletableFuture<String> tokenRequest = client.sendAsync(request, BodyHandlers.ofString())
+            .orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .handle((response, error) -> tokenFrom(response, error));
+        this.tokenRequest = tokenRequest;
+        tokenRequest.whenComplete((token, error) -> {
+            synchronized (this) {
+                this.tokenRequest = null;
+            }
+        });
+        return tokenRequest;
+    }
+
+    private String tokenFrom(@Nullable HttpResponse<String> response, @Nullable Throwable error) {
+        if (response == null) {
+            throw new CompletionException(new TokenException("token " + answer(null, error).text()));
+        }
         if (response.statusCode() != 200) {
-            throw new TokenException("token " + response.statusCode());
+            throw new CompletionException(new TokenException("token " + response.statusCode()));
         }
         Matcher accessToken = ACCESS_TOKEN.matcher(response.body());
         if (!accessToken.find() || accessToken.group(1).isEmpty()) {
-            throw new TokenException("token without access_token");
+            throw new CompletionException(new TokenException("token without access_token"));
         }
         Matcher expires = EXPIRES_IN.matcher(response.body());
         long expiresIn = expires.find() ? Long.parseLong(expires.group(1)) : 300;
-        // Renewed a little before it expires, so that no webhook goes out with a token about to lapse.
-        this.tokenExpiresAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(expiresIn) * 9 / 10;
-        this.token = accessToken.group(1).replaceAll("\\\\(.)", "$1");
-        return this.token;
+        String token = accessToken.group(1).replaceAll("\\\\(.)", "$1");
+        synchronized (this) {
+            // Renewed a little before it expires, so that no webhook goes out with a token about to lapse.
+            this.tokenExpiresAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(expiresIn) * 9 / 10;
+            this.token = token;
+        }
+        return token;
     }
 
     /** One run: its threads, and how far each notification got. */
@@ -273,22 +316,12 @@ public final class IncodeSimulator {
                 .header("User-Agent", "incode-webhook-simulator")
                 .POST(HttpRequest.BodyPublishers.ofString(notification.body()));
             IncodeSimulator.this.headers.forEach(request::header);
-            if (IncodeSimulator.this.oauth2 != null) {
-                try {
-                    request.header("Authorization", "Bearer " + token(this.client));
-                }
-                catch (TokenException ex) {
-                    ended(attempts, startedAt, new Answer(ex.getMessage(), false));
-                    return;
-                }
-                catch (IOException | InterruptedException ex) {
-                    ended(attempts, startedAt, new Answer("token " + answer(null, ex).text(), false));
-                    return;
-                }
-            }
+            CompletableFuture<HttpRequest> ready = (IncodeSimulator.this.oauth2 != null)
+                    ? token(this.client).thenApply((token) -> request.header("Authorization", "Bearer " + token).build())
+                    : CompletableFuture.completedFuture(request.build());
             // The request's timeout ends at the answer's headers; the whole answer, body included, must come in time.
-            this.client.sendAsync(request.build(), BodyHandlers.discarding())
-                .orTimeout(IncodeSimulator.this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+            ready.thenCompose((built) -> this.client.sendAsync(built, BodyHandlers.discarding())
+                .orTimeout(IncodeSimulator.this.timeout.toMillis(), TimeUnit.MILLISECONDS))
                 .whenComplete((response, error) -> ended(attempts, startedAt, answer(response, error)));
         }
 
@@ -433,8 +466,13 @@ public final class IncodeSimulator {
         private Random random = new Random();
 
         private Builder(URI url) {
-            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-                throw new IllegalArgumentException("The receiver's URL must be http:// or https://, not " + url);
+            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+                throw new IllegalArgumentException("The receiver's URL must be http:// or https:// with a host");
+            }
+            if (url.getRawUserInfo() != null || url.getRawQuery() != null || url.getRawFragment() != null) {
+                // Not echoed: a user name and password in the URL are secrets.
+                throw new IllegalArgumentException(
+                        "The receiver's URL takes no user, password, query or fragment: scheme, host, port and path only");
             }
             this.url = url;
         }
@@ -454,8 +492,12 @@ public final class IncodeSimulator {
                 HttpRequest.newBuilder().header(name, value);
             }
             catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("The header " + name + " cannot be sent: a restricted or invalid "
-                        + "name, or an invalid value");
+                // Neither the name nor the value is echoed: a mistyped header may hold its secret in either.
+                throw new IllegalArgumentException(
+                        "A header cannot be sent: a restricted or invalid name, or an invalid value");
+            }
+            if (name.equalsIgnoreCase("Content-Type")) {
+                throw new IllegalArgumentException("Content-Type is always application/json, as Incode sends it");
             }
             this.headers.put(name, value);
             return this;
@@ -535,7 +577,20 @@ public final class IncodeSimulator {
             if (this.notifications.isEmpty()) {
                 throw new IllegalArgumentException("Nothing to send: choose a scenario or a body");
             }
-            return new IncodeSimulator(this);
+            if (this.oauth2 != null && this.headers.keySet().stream().anyMatch("Authorization"::equalsIgnoreCase)) {
+                throw new IllegalArgumentException("In OAuth2 mode the Authorization header carries the token");
+            }
+            IncodeSimulator simulator = new IncodeSimulator(this);
+            for (Notification notification : this.notifications) {
+                try {
+                    simulator.target(notification.type());
+                }
+                catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(
+                            "The path and the webhook type '" + notification.type() + "' make no valid URL");
+                }
+            }
+            return simulator;
         }
 
         private static int positive(int value, String what) {

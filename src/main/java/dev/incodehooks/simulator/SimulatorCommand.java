@@ -55,8 +55,24 @@ public final class SimulatorCommand {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        System.exit(run(args, System.out, System.err, System.getenv("INCODE_CLIENT_SECRET"),
-                System.console() != null));
+        System.exit(run(args, System.out, System.err, System.getenv("INCODE_CLIENT_SECRET"), terminal()));
+    }
+
+    /**
+     * Whether a person watches: a console whose output is a terminal (on Java 22 and later {@code System.console()}
+     * is there even when the output goes to a file, and {@code Console.isTerminal()} tells).
+     */
+    private static boolean terminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        }
+        catch (ReflectiveOperationException ex) {
+            return true;
+        }
     }
 
     /**
@@ -110,13 +126,16 @@ public final class SimulatorCommand {
             if (equals < 1) {
                 throw new IllegalArgumentException("--header takes NAME=VALUE");
             }
+            if (!header.substring(0, equals).trim().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                throw new IllegalArgumentException("--header takes NAME=VALUE, and NAME is not a valid header name");
+            }
             builder.header(header.substring(0, equals).trim(), header.substring(equals + 1));
         }
         String seed = options.single("seed");
         if (seed != null) {
             builder.seed(number(seed, "--seed").longValue());
         }
-        int interviews = number(options.value("interviews", "10"), "--interviews").intValue();
+        int interviews = count(options.value("interviews", "10"), "--interviews");
         String body = options.single("body");
         if (body != null) {
             if (options.single("scenario") != null) {
@@ -125,6 +144,9 @@ public final class SimulatorCommand {
             builder.body(options.value("type", Scenario.ONBOARDING_STATUS), read(body), interviews);
         }
         else {
+            if (options.single("type") != null) {
+                throw new IllegalArgumentException("--type goes with --body (the scenarios send their own types)");
+            }
             builder.scenario(scenario(options.value("scenario", "onboarding")), interviews);
         }
         builder.rate(rate(options.value("rate", "10/s")));
@@ -158,17 +180,20 @@ public final class SimulatorCommand {
     }
 
     private static URI uri(String text, String option) {
+        URI uri;
         try {
-            URI uri = URI.create(text);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new IllegalArgumentException(option + " must be an http:// or https:// URL, not '" + text + "'");
-            }
-            return uri;
+            uri = URI.create(text);
         }
         catch (IllegalArgumentException ex) {
-            throw (ex.getMessage() != null && ex.getMessage().startsWith(option)) ? ex
-                    : new IllegalArgumentException(option + " must be an http:// or https:// URL, not '" + text + "'");
+            uri = null;
         }
+        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new IllegalArgumentException(option + " must be an http:// or https:// URL with a host");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(option + " takes no user, password, query or fragment");
+        }
+        return uri;
     }
 
     private static String read(String file) {
@@ -205,6 +230,15 @@ public final class SimulatorCommand {
         return Duration.ofMillis(Math.max(1, Math.round(millis)));
     }
 
+    private static int count(String text, String option) {
+        try {
+            return Integer.parseInt(text.trim());
+        }
+        catch (NumberFormatException ex) {
+            throw new IllegalArgumentException(option + " takes a whole number, not '" + text + "'");
+        }
+    }
+
     private static Number number(String text, String option) {
         try {
             return text.contains(".") ? (Number) Double.parseDouble(text) : (Number) Long.parseLong(text);
@@ -227,7 +261,9 @@ public final class SimulatorCommand {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 if (!arg.startsWith("--")) {
-                    throw new IllegalArgumentException("Unexpected argument '" + arg + "'");
+                    // Not echoed: it may be a secret that lost its option ("--header X-Secret s3cret").
+                    throw new IllegalArgumentException("Unexpected argument at position " + (i + 1)
+                            + ": options start with -- and take their value after a space or =");
                 }
                 String name = arg.substring(2);
                 String value = null;

@@ -221,6 +221,36 @@ class IncodeSimulatorTests {
     }
 
     @Test
+    void aTokenEndpointThatNeverFinishesItsAnswerFailsTheTriesAndTheRunEnds() throws Exception {
+        try (Receiver tokenEndpoint = Receiver.answering(
+                (request) -> new Answer(200, "application/json", "{\"access_token\":\"t\"}", 5_000, true));
+                Receiver receiver = Receiver.answering((request) -> Answer.noContent())) {
+            SimulationSummary summary = IncodeSimulator.to(receiver.url())
+                .oauth2(URI.create(tokenEndpoint.url() + "/token"), "incode", "p4ss")
+                .body("onboarding-status", BODY, 3)
+                .rate(1000)
+                .timeout(Duration.ofMillis(300))
+                .timeScale(100_000)
+                .build()
+                .run();
+            assertThat(summary.givenUp()).isEqualTo(3);
+            assertThat(summary.answers()).isEqualTo(Map.of("token timeout", 18));
+            assertThat(receiver.requests()).isEmpty();
+            assertThat(tokenEndpoint.requests().size()).as("tries waiting at once share one token request")
+                .isLessThan(18);
+        }
+    }
+
+    @Test
+    void aSimulatorRunsOnce() throws Exception {
+        try (Receiver receiver = Receiver.answering((request) -> Answer.noContent())) {
+            IncodeSimulator simulator = IncodeSimulator.to(receiver.url()).body("onboarding-status", BODY, 1).build();
+            assertThat(simulator.run().tries()).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(simulator::run);
+        }
+    }
+
+    @Test
     void theOnboardingScenarioSendsEachSessionsStatusesInOrderInterleaved() {
         List<Notification> notifications = Scenario.ONBOARDING.notifications(100, new Random(7));
         assertThat(notifications).hasSize(500).allSatisfy((n) -> {
@@ -284,5 +314,19 @@ class IncodeSimulatorTests {
         assertThat(IncodeSimulator.to(url).oauth2(url, "id", "p4ss").scenario(Scenario.INE, 1).build())
             .isNotNull();
         assertThat(new IncodeSimulator.OAuth2(url, "id", "p4ss").toString()).doesNotContain("p4ss");
+        assertThatIllegalArgumentException().isThrownBy(() -> IncodeSimulator.to(URI.create("http://u:p4ss@127.0.0.1:1")))
+            .withMessageNotContaining("p4ss");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> IncodeSimulator.to(url).header("Bad Name", "p4ss"))
+            .withMessageNotContaining("p4ss")
+            .withMessageNotContaining("Bad Name");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> IncodeSimulator.to(url).oauth2(url, "id", "s").header("authorization", "x")
+                .scenario(Scenario.INE, 1)
+                .build())
+            .withMessageContaining("carries the token");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> IncodeSimulator.to(url).path("/in/{type}").body("a b", "{}", 1).build())
+            .withMessageContaining("make no valid URL");
     }
 }

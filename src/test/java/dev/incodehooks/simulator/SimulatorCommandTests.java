@@ -84,7 +84,15 @@ class SimulatorCommandTests {
             "--url http://127.0.0.1:1 --rate 0/s | --rate takes a positive number",
             "--url http://127.0.0.1:1 --timeout 10h | --timeout takes a positive duration",
             "--url http://127.0.0.1:1 --interviews 0 | at least 1",
-            "--url http://127.0.0.1:1 --interviews many | --interviews takes a number",
+            "--url http://127.0.0.1:1 --interviews many | --interviews takes a whole number",
+            "--url http://127.0.0.1:1 --interviews 2.9 | --interviews takes a whole number",
+            "--url http://127.0.0.1:1 --interviews 4294967297 | --interviews takes a whole number",
+            "--url http://127.0.0.1:1?x=1 | takes no user, password, query or fragment",
+            "--url http://127.0.0.1:1/#f | takes no user, password, query or fragment",
+            "--url http://127.0.0.1:1 --type videoselfie | --type goes with --body",
+            "--url http://127.0.0.1:1 --path /hooks/{kind}/x | make no valid URL",
+            "--url http://127.0.0.1:1 --header Content-Type=text/plain | Content-Type is always application/json",
+            "--url http://127.0.0.1:1 --token-url http://127.0.0.1:1/t --client-id a --client-secret b --header Authorization=x | Authorization header carries the token",
             "--url http://127.0.0.1:1 --scenario kyc | Unknown scenario 'kyc'",
             "--url http://127.0.0.1:1 --time-scale 0.5 | time scale must be 1 or more",
             "--url http://127.0.0.1:1 --header NoEquals | --header takes NAME=VALUE",
@@ -93,10 +101,21 @@ class SimulatorCommandTests {
             "--url http://127.0.0.1:1 --client-id a | need --token-url",
             "--url http://127.0.0.1:1 --token-url http://127.0.0.1:1/t --client-id a | needs the client secret",
             "--url http://127.0.0.1:1 --url http://127.0.0.1:2 | given twice",
-            "--url | needs a value", "simulate --url http://127.0.0.1:1 | Unexpected argument 'simulate'" })
+            "--url | needs a value", "simulate --url http://127.0.0.1:1 | Unexpected argument at position 1" })
     void aWrongCommandExitsTwoAndSaysWhy(String args, String message) throws Exception {
         assertThat(run(false, args.trim().split(" +"))).isEqualTo(2);
         assertThat(err()).startsWith("simulate: ").contains(message).contains("--help");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void secretsInAMistypedCommandAreNeverEchoed() throws Exception {
+        assertThat(run(false, "--url", "http://user:hunter2@127.0.0.1:1")).isEqualTo(2);
+        assertThat(run(false, "--url", "http://127.0.0.1:1", "--header", "X-Incode-Secret", "hunter2")).isEqualTo(2);
+        assertThat(run(false, "--url", "http://127.0.0.1:1", "--header", "X-Secret:hunter2=x")).isEqualTo(2);
+        assertThat(run(false, "--url", "http://127.0.0.1:1", "--header", "X-Secret=hunter2\n")).isEqualTo(2);
+        assertThat(err()).contains("takes no user", "Unexpected argument at position 5", "not a valid header name")
+            .doesNotContain("hunter2");
         assertThat(out()).isEmpty();
     }
 
