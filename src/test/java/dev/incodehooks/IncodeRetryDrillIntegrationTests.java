@@ -17,12 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import dev.incodehooks.simulator.IncodeSimulator;
 import dev.incodehooks.simulator.Notification;
@@ -54,6 +55,7 @@ class IncodeRetryDrillIntegrationTests {
 
     /** Stopped (SIGTERM) in the middle of the stream, started again a few seconds later: a window of refusals. */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aServiceStoppedForAWhileLosesNothingIncodeRetries() throws Exception {
         Path database = TestStore.newSqliteFile();
         String url = "jdbc:sqlite:" + database + "?journal_mode=WAL&synchronous=FULL&busy_timeout=5000";
@@ -83,6 +85,7 @@ class IncodeRetryDrillIntegrationTests {
      * what it thinks failed, and the service recognises those retries as duplicates of stored events.
      */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void answersLostToAKilledServiceAreRetriedAndRecognisedAsDuplicates() throws Exception {
         Path database = TestStore.newSqliteFile();
         String url = "jdbc:sqlite:" + database + "?journal_mode=WAL&synchronous=FULL&busy_timeout=5000";
@@ -133,16 +136,26 @@ class IncodeRetryDrillIntegrationTests {
             .build();
     }
 
+    /**
+     * On a thread of its own: a run blocks its thread, and on the common fork-join pool (one thread on two cores)
+     * it starved the JDK's HTTP client, which completes some of its work there on Java 25.
+     */
     private static CompletableFuture<SimulationSummary> runInBackground(IncodeSimulator incode) {
-        return CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<SimulationSummary> summary = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
             try {
-                return incode.run();
+                summary.complete(incode.run());
             }
             catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new CompletionException(ex);
+                summary.completeExceptionally(ex);
             }
-        });
+            catch (RuntimeException | Error ex) {
+                summary.completeExceptionally(ex);
+            }
+        }, "drill-simulator");
+        thread.setDaemon(true);
+        thread.start();
+        return summary;
     }
 
     /** Nothing given up; each notification delivered to the consumer as one event (one X-Webhook-Id). */

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import dev.incodehooks.TestConsumer.Received;
 
@@ -50,6 +52,7 @@ class ReplicasIntegrationTests {
     private static final String[] ORDERED_SINK = { "--webhooks.broadcast.sinks.consumer.ordered=true" };
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void replicasShareTheWorkAndLoseNothingWhenOneDies() throws Exception {
         String url = TestPostgres.newDatabaseUrl();
         Path logs = TestStore.newSqliteFile().getParent();
@@ -76,6 +79,7 @@ class ReplicasIntegrationTests {
      * attempt and no delivery is attempted by both replicas.
      */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aSlowConsumerNeverGetsTheSameAttemptFromBothReplicas() throws Exception {
         String url = TestPostgres.newDatabaseUrl();
         Path logs = TestStore.newSqliteFile().getParent();
@@ -104,6 +108,7 @@ class ReplicasIntegrationTests {
      * committed first.
      */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void anOrderedSinkGetsEachInterviewInOrderOfReceiptAcrossReplicas() throws Exception {
         String url = TestPostgres.newDatabaseUrl();
         Path logs = TestStore.newSqliteFile().getParent();

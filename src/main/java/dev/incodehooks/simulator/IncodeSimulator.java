@@ -135,7 +135,12 @@ public final class IncodeSimulator {
         return URI.create(webhookUrl().replace("{type}", type));
     }
 
-    /** Sends everything, retries as Incode does, and returns when every notification succeeded or was given up. */
+    /**
+     * Sends everything, retries as Incode does, and returns when every notification succeeded or was given up.
+     * It blocks the calling thread for the whole run: call it from a thread of your own (a test's), never from a
+     * task of the common fork-join pool, where the JDK's HTTP client completes some of its work (on Java 25, a
+     * run blocking the pool's only thread on two cores stalled every request until its timeout).
+     */
     public SimulationSummary run() throws InterruptedException {
         return run((progress) -> {
         }, Duration.ofSeconds(1));
@@ -196,7 +201,10 @@ public final class IncodeSimulator {
         }
         if (status == 200) {
             String contentType = response.headers().firstValue("Content-Type").orElse("");
-            String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            // As the receiver wrote it, within what a media type holds: it goes into the summary as it is.
+            String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9!#$&^_.+/-]", "?");
+            mediaType = mediaType.substring(0, Math.min(mediaType.length(), 80));
             return mediaType.equals("application/json") ? new Answer("200", true)
                     : new Answer("200 " + (mediaType.isEmpty() ? "without Content-Type" : mediaType), false);
         }
