@@ -15,10 +15,15 @@ public final class Eventually {
     }
 
     public static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
+        until(what, BOUND, condition);
+    }
+
+    /** With a bound of its own: a service JVM starting while the machine runs two builds. */
+    public static void until(String what, Duration bound, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("Not true within " + BOUND.toSeconds() + " s: " + what);
+                throw new AssertionError("Not true within " + bound.toSeconds() + " s: " + what);
             }
             Thread.sleep(20);
         }

@@ -16,8 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import dev.incodehooks.TestConsumer.Received;
 
@@ -52,7 +50,6 @@ class ReplicasIntegrationTests {
     private static final String[] ORDERED_SINK = { "--webhooks.broadcast.sinks.consumer.ordered=true" };
 
     @Test
-    @Execution(ExecutionMode.CONCURRENT)
     void replicasShareTheWorkAndLoseNothingWhenOneDies() throws Exception {
         String url = TestPostgres.newDatabaseUrl();
         Path logs = TestStore.newSqliteFile().getParent();
@@ -79,7 +76,6 @@ class ReplicasIntegrationTests {
      * attempt and no delivery is attempted by both replicas.
      */
     @Test
-    @Execution(ExecutionMode.CONCURRENT)
     void aSlowConsumerNeverGetsTheSameAttemptFromBothReplicas() throws Exception {
         String url = TestPostgres.newDatabaseUrl();
         Path logs = TestStore.newSqliteFile().getParent();
@@ -108,7 +104,6 @@ class ReplicasIntegrationTests {
      * committed first.
      */
     @Test
-    @Execution(ExecutionMode.CONCURRENT)
     void anOrderedSinkGetsEachInterviewInOrderOfReceiptAcrossReplicas() throws Exception {
         String url = TestPostgres.newDatabaseUrl();
         Path logs = TestStore.newSqliteFile().getParent();

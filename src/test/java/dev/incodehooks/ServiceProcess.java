@@ -120,7 +120,8 @@ public final class ServiceProcess implements AutoCloseable {
             .newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
             .timeout(Duration.ofSeconds(2))
             .build();
-        Eventually.until("service up", () -> {
+        // Bounded, not timed: .ci/run builds on two JDKs at once, and a start can take many times its usual seconds.
+        Eventually.until("service up", Duration.ofSeconds(120), () -> {
             assertThat(this.process.isAlive()).as("service process alive").isTrue();
             try {
                 return http.send(readiness, BodyHandlers.discarding()).statusCode() == 200;
