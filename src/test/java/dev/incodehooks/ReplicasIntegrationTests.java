@@ -7,6 +7,12 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,7 +53,15 @@ class ReplicasIntegrationTests {
     private static final List<String> STATUSES = List.of("ID_VALIDATION_FINISHED", "FACE_VALIDATION_FINISHED",
             "ONBOARDING_FINISHED", "MANUAL_REVIEW_REJECTED", "MANUAL_REVIEW_APPROVED");
 
-    private static final String[] ORDERED_SINK = { "--webhooks.broadcast.sinks.consumer.ordered=true" };
+    /**
+     * A commit deadline long enough for one replica's commit to be held back on purpose, well after the
+     * other replica committed a later event.
+     */
+    private static final String[] ORDERED_SINK = { "--webhooks.broadcast.sinks.consumer.ordered=true",
+            "--webhooks.inbox.commit-deadline=6s" };
+
+    /** How long the earlier event's commit is held back after the later one committed. */
+    private static final Duration HELD_BACK = Duration.ofSeconds(2);
 
     @Test
     void replicasShareTheWorkAndLoseNothingWhenOneDies() throws Exception {
@@ -111,6 +125,7 @@ class ReplicasIntegrationTests {
                 ServiceProcess a = ServiceProcess.start(logs.resolve("order-a.log"), url, consumer.url(), ORDERED_SINK);
                 ServiceProcess b = ServiceProcess.start(logs.resolve("order-b.log"), url, consumer.url(), ORDERED_SINK)) {
             HttpClient http = HttpClient.newHttpClient();
+            anEarlierEventCommittedLaterStillGoesFirst(http, url, a, b, consumer);
             List<String> interviews = new ArrayList<>();
             List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
             for (int i = 0; i < ORDERED_INTERVIEWS; i++) {
@@ -147,11 +162,68 @@ class ReplicasIntegrationTests {
         }
     }
 
+    /**
+     * Replica A receives an interview's first status, but its commit is held back (the test holds the
+     * event's dedup key in a transaction of its own, so A's insert waits for it). Replica B then receives
+     * and commits the second status. The second must not go out before the first: once A's commit lands,
+     * well within its deadline, the sink gets the first, then the second.
+     */
+    private static void anEarlierEventCommittedLaterStillGoesFirst(HttpClient http, String url, ServiceProcess a,
+            ServiceProcess b, TestConsumer consumer) throws Exception {
+        String interviewId = IncodePayloads.interviewId();
+        byte[] first = IncodePayloads.onboarding(interviewId, STATUSES.get(0));
+        try (Connection holder = DriverManager.getConnection(url);
+                Connection watcher = DriverManager.getConnection(url)) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement hold = holder.prepareStatement(
+                    "INSERT INTO webhook_dedup (interview_id, type, body_hash, event_id, received_at) VALUES (?, ?, ?, ?, ?)")) {
+                hold.setString(1, interviewId);
+                hold.setString(2, "onboarding-status");
+                hold.setBytes(3, MessageDigest.getInstance("SHA-256").digest(first));
+                hold.setString(4, "held-by-the-test");
+                hold.setLong(5, System.currentTimeMillis());
+                hold.executeUpdate();
+            }
+            CompletableFuture<HttpResponse<Void>> earlier = http.sendAsync(
+                    request(a.port(), first), BodyHandlers.discarding());
+            Eventually.until("replica A's insert waiting for the held key", () -> waitingForALock(watcher));
+            HttpResponse<Void> later = http.send(onboarding(b.port(), interviewId, STATUSES.get(1)),
+                    BodyHandlers.discarding());
+            assertThat(later.statusCode()).isEqualTo(200);
+            // Long enough for B's event to reach the consumer if nothing held it back.
+            Thread.sleep(HELD_BACK.toMillis());
+            assertThat(earlier).isNotDone();
+            holder.rollback();
+            assertThat(earlier.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        Eventually.until("both statuses delivered", () -> consumer.accepted().stream()
+            .filter((one) -> one.bodyText().contains(interviewId)).count() == 2);
+        List<String> statuses = consumer.accepted().stream()
+            .filter((one) -> one.bodyText().contains(interviewId))
+            .map((one) -> STATUSES.stream().filter(one.bodyText()::contains).findFirst().orElseThrow())
+            .toList();
+        assertThat(statuses).containsExactly(STATUSES.get(0), STATUSES.get(1));
+    }
+
+    private static boolean waitingForALock(Connection watcher) {
+        try (ResultSet rows = watcher.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+            return rows.next() && rows.getInt(1) > 0;
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     private static HttpRequest onboarding(int port, String interviewId, String status) {
+        return request(port, IncodePayloads.onboarding(interviewId, status));
+    }
+
+    private static HttpRequest request(int port, byte[] body) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/incode/onboarding-status"))
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(30))
-            .POST(BodyPublishers.ofByteArray(IncodePayloads.onboarding(interviewId, status)))
+            .POST(BodyPublishers.ofByteArray(body))
             .build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.incodehooks.inbox;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +52,7 @@ import dev.incodehooks.inbox.InboxAdmin.SinkSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the operator console reads and does, on a real store: the attempts of each delivery (across a replay,
@@ -156,6 +159,35 @@ class InboxAdminIntegrationTests {
         assertThat(detail.delivery().state()).isEqualTo("pending");
         assertThat(detail.delivery().attempts()).isEqualTo(1);
         assertThat(detail.attempts()).extracting(AttemptView::outcome).containsExactly("failed");
+    }
+
+    /**
+     * Replica A takes a delivery and its lease runs out before its result is written; replica B takes it
+     * over for the same attempt number. A's result is fenced out (it never lands on B's claim), B's lands.
+     */
+    @Test
+    void aResultFromALeaseTakenOverIsFencedOut() throws Exception {
+        assumeTrue(this.dialect.claims(), "leases exist only on a store shared by replicas");
+        String eventId = eventId(accept("onboarding-status", IncodePayloads.interviewId(), "TAKEN_OVER"));
+        long id = insertDelivery("taken-over", eventId, "pending", Instant.now());
+        Delivery byA = this.queue.due("taken-over", false, 1, Set.of(), Duration.ofMillis(200)).get(0);
+        assertThat(this.queue.due("taken-over", false, 1, Set.of(), Duration.ofMinutes(1))).isEmpty();
+        Thread.sleep(400);
+        Delivery byB = this.queue.due("taken-over", false, 1, Set.of(), Duration.ofMinutes(1)).get(0);
+        assertThat(byB.id()).isEqualTo(id);
+        assertThat(byB.attempt()).isEqualTo(byA.attempt());
+
+        assertThat(written(DeliveryResult.delivered(byA, Instant.now(), Instant.now()))).isTrue();
+        DeliveryDetail afterA = delivery(eventId, "taken-over");
+        assertThat(afterA.delivery().state()).isEqualTo("pending");
+        assertThat(afterA.attempts()).isEmpty();
+
+        assertThat(written(DeliveryResult.retryAt(byB, Instant.now(), Instant.now(), Instant.now().plusSeconds(60),
+                "HTTP 503"))).isTrue();
+        DeliveryDetail afterB = delivery(eventId, "taken-over");
+        assertThat(afterB.delivery().state()).isEqualTo("pending");
+        assertThat(afterB.delivery().attempts()).isEqualTo(1);
+        assertThat(afterB.attempts()).extracting(AttemptView::outcome).containsExactly("failed");
     }
 
     @Test
