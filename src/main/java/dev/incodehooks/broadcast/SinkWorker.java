@@ -44,7 +44,9 @@ import dev.incodehooks.inbox.DeliveryState;
  * (a lease longer than any attempt) keeps other replicas off it, and is taken only for attempts that
  * start now.</li>
  * <li>Every attempt ends by the sink's timeout: the thread is interrupted then (the HTTP and Kafka sinks
- * also abort their own I/O), and whatever the sink throws, {@link Error}s included, is a failed attempt.</li>
+ * also abort their own I/O), and whatever the sink throws, {@link Error}s included, is a failed attempt.
+ * An attempt that outlives its timeout all the same (a listener that ignores interruption) keeps its
+ * claim: the dispatcher renews it while the attempt runs.</li>
  * <li>A result that cannot be written is not a reason to send again at once: the delivery waits as after
  * a failed attempt, growing with each failed write.</li>
  * <li>At shutdown the attempts under way finish within their timeout; one interrupted by the shutdown is
@@ -94,6 +96,9 @@ final class SinkWorker {
 
     /** Deliveries whose last result could not be written, with when they may be tried again. */
     private final Map<Long, Unwritten> unwritten = new ConcurrentHashMap<>();
+
+    /** Claims of the attempts under way on a shared store, by delivery. */
+    private final Map<Long, Claim> claims = new ConcurrentHashMap<>();
 
     private final AtomicInteger attempts = new AtomicInteger();
 
@@ -191,6 +196,7 @@ final class SinkWorker {
                 for (Long id = this.finished.poll(); id != null; id = this.finished.poll()) {
                     this.inFlight.remove(id);
                 }
+                renewClaims();
                 int room = this.concurrency - this.attempts.get();
                 // No room: there may well be more due, to look for as soon as attempts end.
                 boolean full = (room <= 0);
@@ -223,6 +229,14 @@ final class SinkWorker {
                 logger.warn("Sink {} could not read due deliveries: {}", this.name, ex.toString());
                 sleepQuietly(IDLE_POLL.multipliedBy(4));
             }
+        }
+    }
+
+    /** Renews the claims of attempts that are still under way half a lease after they were claimed. */
+    private void renewClaims() {
+        long now = this.clock.millis();
+        for (Claim claim : this.claims.values()) {
+            claim.renewIfDue(now);
         }
     }
 
@@ -274,8 +288,15 @@ final class SinkWorker {
         MDC.put("interviewId", delivery.event().interviewId());
         MDC.put("sink", this.name);
         boolean recorded = false;
+        Claim claim = (delivery.claim() != 0) ? new Claim(delivery) : null;
+        if (claim != null) {
+            this.claims.put(delivery.id(), claim);
+        }
         try {
             DeliveryResult result = result(delivery);
+            if (claim != null) {
+                result = result.of(claim.finish());
+            }
             // Delivered on an unordered sink: nothing becomes due when it is written. Otherwise the next event
             // of its interview (ordered) or its retry may be, and the dispatcher looks at once.
             boolean wakeWhenWritten = this.ordered || result.state() != DeliveryState.DELIVERED;
@@ -287,6 +308,9 @@ final class SinkWorker {
                     delivery.event().id(), ex.toString());
         }
         finally {
+            if (claim != null) {
+                this.claims.remove(delivery.id());
+            }
             int running = this.attempts.decrementAndGet();
             if (!recorded) {
                 written(delivery, false, true);
@@ -423,6 +447,57 @@ final class SinkWorker {
     }
 
     private record Unwritten(long id, int failures, long notBefore) {
+    }
+
+    /**
+     * The claim on a delivery whose attempt is under way. Renewed half a lease after it was taken, and
+     * every half lease after that, until the attempt ends; the result is then written under the last one.
+     */
+    private final class Claim {
+
+        private Delivery current;
+
+        private long renewAt;
+
+        private boolean finished;
+
+        Claim(Delivery delivery) {
+            this.current = delivery;
+            this.renewAt = SinkWorker.this.clock.millis() + SinkWorker.this.lease.toMillis() / 2;
+        }
+
+        synchronized void renewIfDue(long now) {
+            if (this.finished || now < this.renewAt) {
+                return;
+            }
+            Optional<Delivery> renewed;
+            try {
+                renewed = SinkWorker.this.queue.renew(this.current, SinkWorker.this.lease);
+            }
+            catch (RuntimeException ex) {
+                // Tried again a second later, while the lease lasts.
+                this.renewAt = now + 1000;
+                logger.warn("Sink {} could not renew a claim: {}", SinkWorker.this.name, ex.toString());
+                return;
+            }
+            if (renewed.isPresent()) {
+                this.current = renewed.get();
+                this.renewAt = now + SinkWorker.this.lease.toMillis() / 2;
+                logger.warn("Sink {}: attempt {} of event {} is still under way past its timeout; its claim is renewed",
+                        SinkWorker.this.name, this.current.attempt(), this.current.event().id());
+            }
+            else {
+                this.renewAt = Long.MAX_VALUE;
+                logger.warn("Sink {}: attempt {} of event {} lost its claim while under way", SinkWorker.this.name,
+                        this.current.attempt(), this.current.event().id());
+            }
+        }
+
+        /** The delivery as last claimed; no renewal after this. */
+        synchronized Delivery finish() {
+            this.finished = true;
+            return this.current;
+        }
     }
 
     /** An attempt cut short at the sink's timeout. */

@@ -13,4 +13,9 @@ import dev.incodehooks.event.WebhookEvent;
  * its result is written only while the row still carries it; 0 on a store of one process
  */
 public record Delivery(long id, String sink, int attempt, WebhookEvent event, long claim) {
+
+    /** The same delivery under a renewed claim. */
+    public Delivery withClaim(long renewed) {
+        return new Delivery(this.id, this.sink, this.attempt, this.event, renewed);
+    }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -21,6 +22,14 @@ public interface DeliveryQueue {
      * this sink, and (on a shared store) until every event that could precede it is visible
      */
     List<Delivery> due(String sink, boolean ordered, int room, Set<Long> exclude, Duration lease);
+
+    /**
+     * Extends the claim on a delivery whose attempt is still under way past its timeout (an in-process
+     * listener that ignores interruption), so that no other replica takes it meanwhile.
+     * @return the delivery with its new claim; empty when the claim was lost (another replica took the
+     * delivery over); the delivery as it is on a store of one process, which has no claims
+     */
+    Optional<Delivery> renew(Delivery delivery, Duration lease);
 
     /**
      * Records a result through the group commit, without waiting for it. A result is written only while

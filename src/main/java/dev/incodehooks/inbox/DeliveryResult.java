@@ -38,4 +38,10 @@ public record DeliveryResult(Delivery delivery, DeliveryState state, int attempt
     public static DeliveryResult released(Delivery delivery, Instant now) {
         return new DeliveryResult(delivery, DeliveryState.PENDING, delivery.attempt() - 1, now, null, null, null);
     }
+
+    /** This result for the delivery as last claimed: its claim may have been renewed during the attempt. */
+    public DeliveryResult of(Delivery claimed) {
+        return new DeliveryResult(claimed, this.state, this.attempts, this.nextAttemptAt, this.error, this.startedAt,
+                this.finishedAt);
+    }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,12 @@ final class JdbcInbox implements Inbox, DeliveryQueue {
                 AND p.interview_id = d.interview_id AND p.state IN ('pending', 'dead') AND p.state = 'dead'
                 AND p.event_id < d.event_id)
             GROUP BY d.sink
+            """;
+
+    // Only while the claim is still this attempt's: the same fence as a result's.
+    private static final String RENEW_CLAIM = """
+            UPDATE webhook_delivery SET lease_until = :renewed
+            WHERE id = :id AND state = 'pending' AND attempts = :attempts AND lease_until = :claim
             """;
 
     private final InboxWriter writer;
@@ -137,6 +144,21 @@ final class JdbcInbox implements Inbox, DeliveryQueue {
             .toList();
         return ids.isEmpty() ? List.of()
                 : this.jdbc.sql(InboxDialect.DELIVERIES_BY_ID).param("ids", ids).query(JdbcInbox::delivery).list();
+    }
+
+    @Override
+    public Optional<Delivery> renew(Delivery delivery, Duration lease) {
+        if (!this.dialect.claims()) {
+            return Optional.of(delivery);
+        }
+        long renewed = this.clock.instant().plus(lease).toEpochMilli();
+        int updated = this.jdbc.sql(RENEW_CLAIM)
+            .param("renewed", renewed)
+            .param("id", delivery.id())
+            .param("attempts", delivery.attempt() - 1)
+            .param("claim", delivery.claim())
+            .update();
+        return (updated == 1) ? Optional.of(delivery.withClaim(renewed)) : Optional.empty();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -173,6 +174,39 @@ class SinkWorkerTests {
         assertThat(attempts).hasValue(0);
     }
 
+    /**
+     * A listener that ignores interruption outlives its timeout and half its lease: its claim is renewed
+     * (so no other replica takes the delivery), and its result is written under the renewed claim.
+     */
+    @Test
+    void renewsTheClaimOfAnAttemptThatOutlivesItsTimeout() throws Exception {
+        this.queue.add(delivery(1).withClaim(this.clock.millis() + 5_400));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        start((event, attempt) -> {
+            started.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                }
+                catch (InterruptedException ex) {
+                    // Ignored, as a careless listener would.
+                }
+            }
+        }, Duration.ofMillis(200), 2);
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        // Half the lease (2 x 200 ms + 5 s) later, the attempt still under way.
+        this.clock.advance(Duration.ofMillis(2_800));
+        this.worker.wake();
+        Delivery renewed = this.queue.renewals.poll(30, TimeUnit.SECONDS);
+        assertThat(renewed).isNotNull();
+        release.countDown();
+        DeliveryResult result = this.queue.nextResult();
+        assertThat(result.delivery().claim()).isEqualTo(renewed.claim());
+        assertThat(this.queue.renewals).isEmpty();
+    }
+
     /** Waits out {@link SinkWorker#SHUTDOWN_GRACE}: the attempt outlives it. */
     @Test
     void releasesAnAttemptThatTheShutdownInterrupts() throws Exception {
@@ -218,6 +252,8 @@ class SinkWorkerTests {
 
         final BlockingQueue<DeliveryResult> results = new LinkedBlockingQueue<>();
 
+        final BlockingQueue<Delivery> renewals = new LinkedBlockingQueue<>();
+
         final AtomicInteger outstanding = new AtomicInteger();
 
         final AtomicInteger mostOutstanding = new AtomicInteger();
@@ -251,6 +287,13 @@ class SinkWorkerTests {
                 }
             }
             return due;
+        }
+
+        @Override
+        public Optional<Delivery> renew(Delivery delivery, Duration lease) {
+            Delivery renewed = delivery.withClaim(delivery.claim() + lease.toMillis());
+            this.renewals.add(renewed);
+            return Optional.of(renewed);
         }
 
         @Override

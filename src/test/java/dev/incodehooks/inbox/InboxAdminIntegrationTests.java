@@ -190,6 +190,27 @@ class InboxAdminIntegrationTests {
         assertThat(afterB.attempts()).extracting(AttemptView::outcome).containsExactly("failed");
     }
 
+    /**
+     * An attempt outlives its lease and renews it: no other replica takes the delivery meanwhile, the result
+     * lands under the renewed claim, and the claim it replaced can renew nothing more.
+     */
+    @Test
+    void aRenewedClaimKeepsOtherReplicasOff() throws Exception {
+        assumeTrue(this.dialect.claims(), "leases exist only on a store shared by replicas");
+        String eventId = eventId(accept("onboarding-status", IncodePayloads.interviewId(), "RENEWED"));
+        insertDelivery("renewed", eventId, "pending", Instant.now());
+        Delivery taken = this.queue.due("renewed", false, 1, Set.of(), Duration.ofMillis(200)).get(0);
+        Delivery renewed = this.queue.renew(taken, Duration.ofMinutes(1)).orElseThrow();
+        Thread.sleep(400);
+        assertThat(this.queue.due("renewed", false, 1, Set.of(), Duration.ofMinutes(1))).isEmpty();
+        assertThat(this.queue.renew(taken, Duration.ofMinutes(1))).isEmpty();
+
+        assertThat(written(DeliveryResult.delivered(renewed, Instant.now(), Instant.now()))).isTrue();
+        DeliveryDetail detail = delivery(eventId, "renewed");
+        assertThat(detail.delivery().state()).isEqualTo("delivered");
+        assertThat(detail.attempts()).extracting(AttemptView::outcome).containsExactly("delivered");
+    }
+
     @Test
     void aReleasedDeliveryRecordsNoAttempt() throws Exception {
         String interviewId = accept("onboarding-status", IncodePayloads.interviewId(), "WAITING");
