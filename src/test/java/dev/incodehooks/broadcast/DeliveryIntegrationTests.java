@@ -138,7 +138,8 @@ class DeliveryIntegrationTests {
         assertThat(received).extracting(Received::bodyText)
             .containsExactlyInAnyOrderElementsOf(bodies.stream().map(String::new).toList());
         assertThat(late.all()).isEmpty();
-        assertThat(hanging.get()).as("slow's first attempts are still hanging").isPositive();
+        // Its dispatcher may not have started them yet on a busy machine; once started, they hang for good.
+        Eventually.until("slow's first attempts hanging", () -> hanging.get() > 0);
         for (Received one : received) {
             EventView event = event(one.webhookId());
             assertThat(one.type()).isEqualTo("onboarding-status");
