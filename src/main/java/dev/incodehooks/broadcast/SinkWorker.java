@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -62,6 +63,8 @@ final class SinkWorker {
     private static final List<String> LOG_FIELDS = List.of("eventId", "eventType", "interviewId", "sink");
 
     private static final int MAX_ERROR_LENGTH = 500;
+
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\t]]");
 
     /** Longest a shutdown waits for the attempts under way before it interrupts and releases them. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -110,6 +113,11 @@ final class SinkWorker {
 
     private volatile boolean running;
 
+    /** Set once the attempts under way have finished or been given up on: no claim is renewed after it. */
+    private volatile boolean stopped;
+
+    private volatile long stopTakingAt;
+
     SinkWorker(String name, EventSink sink, BroadcastProperties.SinkProperties properties, DeliveryQueue queue,
             Clock clock, BroadcastMetrics metrics, ScheduledExecutorService alarms) {
         this.name = name;
@@ -142,22 +150,25 @@ final class SinkWorker {
         this.dispatcher.start();
     }
 
-    /** Stops taking deliveries; the attempts under way go on. */
+    /** Stops taking deliveries; the attempts under way go on, and their claims are still renewed. */
     void stopTaking() {
+        this.stopTakingAt = System.nanoTime();
         this.running = false;
         wake();
         this.pool.shutdown();
     }
 
     /**
-     * Lets the attempts under way finish within their timeout, or {@link #SHUTDOWN_GRACE} if shorter (their
-     * results are queued for the writer); then interrupts those still running and closes the sink, which
-     * aborts its I/O, so that they are released.
+     * Lets the attempts under way finish within their timeout, or {@link #SHUTDOWN_GRACE} if shorter, counted
+     * from {@link #stopTaking()} (so the workers of several sinks wait at the same time, not one after
+     * another); their results are queued for the writer. Then interrupts those still running and closes the
+     * sink, which aborts its I/O, so that they are released. Claims are renewed until then; an attempt that
+     * ignores even that keeps its claim until its lease ends.
      */
     void awaitStopped() throws InterruptedException {
-        this.dispatcher.join(Duration.ofSeconds(5).toMillis());
-        long grace = Math.min(this.timeout.toMillis() + 1000, SHUTDOWN_GRACE.toMillis());
-        if (!this.pool.awaitTermination(grace, TimeUnit.MILLISECONDS)) {
+        long grace = Math.min(this.timeout.toMillis() + 1000, SHUTDOWN_GRACE.toMillis())
+                - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.stopTakingAt);
+        if (!this.pool.awaitTermination(Math.max(grace, 0), TimeUnit.MILLISECONDS)) {
             this.pool.shutdownNow();
             closeSink();
             this.pool.awaitTermination(2, TimeUnit.SECONDS);
@@ -165,6 +176,9 @@ final class SinkWorker {
         else {
             closeSink();
         }
+        this.stopped = true;
+        wake();
+        this.dispatcher.join(Duration.ofSeconds(5).toMillis());
     }
 
     private void closeSink() {
@@ -230,6 +244,17 @@ final class SinkWorker {
                 sleepQuietly(IDLE_POLL.multipliedBy(4));
             }
         }
+        // Stopping: no more reads, but the attempts still under way keep their claims while they run.
+        while (!this.stopped) {
+            renewClaims();
+            try {
+                this.wake.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Renews the claims of attempts that are still under way half a lease after they were claimed. */
@@ -251,6 +276,11 @@ final class SinkWorker {
         }
         // Still in flight only when its result was committed after the last look at finished results.
         if (!this.inFlight.add(delivery.id()) && !this.finished.remove(delivery.id())) {
+            // Taken again by this process (its lease ran out): the attempt under way goes on under the new claim.
+            Claim claim = this.claims.get(delivery.id());
+            if (claim != null) {
+                claim.adopt(delivery);
+            }
             logger.warn("Sink {}: event {} is due again while its attempt is still running", this.name,
                     delivery.event().id());
             return false;
@@ -417,6 +447,8 @@ final class SinkWorker {
     static String describe(Throwable ex) {
         String text = (ex instanceof DeliveryFailedException || ex instanceof TimeoutAttemptException) ? ex.getMessage()
                 : ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
+        // No control characters: PostgreSQL's text refuses NUL, and a result it refuses would never be written.
+        text = CONTROL.matcher(text).replaceAll("?");
         return (text.length() > MAX_ERROR_LENGTH) ? text.substring(0, MAX_ERROR_LENGTH) : text;
     }
 
@@ -490,6 +522,14 @@ final class SinkWorker {
                 this.renewAt = Long.MAX_VALUE;
                 logger.warn("Sink {}: attempt {} of event {} lost its claim while under way", SinkWorker.this.name,
                         this.current.attempt(), this.current.event().id());
+            }
+        }
+
+        /** Takes a claim this process took again on the same delivery while the attempt was under way. */
+        synchronized void adopt(Delivery reclaimed) {
+            if (!this.finished && reclaimed.attempt() == this.current.attempt()) {
+                this.current = reclaimed;
+                this.renewAt = SinkWorker.this.clock.millis() + SinkWorker.this.lease.toMillis() / 2;
             }
         }
 

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An in-process listener is held to its sink's timeout like any other consumer: a listener still busy at
  * the timeout is interrupted, the attempt counts as failed with the timeout as its error, and the next
- * attempt, once the listener is quick again, delivers the event.
+ * attempt, once the listener is quick again, delivers the event. A failure's text holding control
+ * characters is recorded without them.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
@@ -56,12 +57,32 @@ class InProcessSinkIntegrationTests {
         assertThat(detail(interviewId).attempts().get(0).error()).startsWith("Timed out after 300 ms");
     }
 
+    /**
+     * A listener whose exception quotes a value holding control characters (a NUL: PostgreSQL's text
+     * refuses it): the failed attempt is recorded all the same, with the characters replaced.
+     */
+    @Test
+    void recordsAFailureWhoseMessageHoldsControlCharacters() throws Exception {
+        String interviewId = IncodePayloads.interviewId();
+        assertThat(IncodeClient.to(this.port).onboarding(interviewId, QUOTING)).isEqualTo(200);
+        Eventually.until("the failed attempt recorded", () -> !detail(interviewId).attempts().isEmpty());
+        assertThat(detail(interviewId).delivery().attempts()).isPositive();
+        assertThat(detail(interviewId).attempts().get(0).error())
+            .isEqualTo("IllegalArgumentException: Unsupported note 'a?b'");
+    }
+
     private DeliveryDetail detail(String interviewId) {
         String eventId = this.admin.events(interviewId, null, null, 1).get(0).id();
         return this.admin.event(eventId).orElseThrow().deliveries().get(0);
     }
 
-    /** Busy far longer than the timeout with each event's first attempt, until interrupted. */
+    /** A status the listener refuses, quoting a value that holds a NUL. */
+    static final String QUOTING = "QUOTED_NOTE";
+
+    /**
+     * Busy far longer than the timeout with each event's first attempt, until interrupted; refuses the
+     * {@link #QUOTING} status every time.
+     */
     @TestConfiguration(proxyBeanMethods = false)
     static class SlowOnceListener {
 
@@ -71,6 +92,9 @@ class InProcessSinkIntegrationTests {
 
         @EventListener
         void on(WebhookEvent event) throws InterruptedException {
+            if (QUOTING.equals(event.status())) {
+                throw new IllegalArgumentException("Unsupported note 'a\u0000b'");
+            }
             if (this.seen.add(event.interviewId())) {
                 try {
                     Thread.sleep(60_000);

@@ -207,6 +207,36 @@ class SinkWorkerTests {
         assertThat(this.queue.renewals).isEmpty();
     }
 
+    /**
+     * The shutdown stops the reads, not the renewals: an attempt still under way while the process stops
+     * keeps its claim, so that no other replica takes the delivery meanwhile.
+     */
+    @Test
+    void keepsRenewingTheClaimOfAnAttemptUnderWayWhileStopping() throws Exception {
+        this.queue.add(delivery(1).withClaim(this.clock.millis() + 5_400));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        start((event, attempt) -> {
+            started.countDown();
+            release.await(30, TimeUnit.SECONDS);
+        }, Duration.ofSeconds(30), 2);
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        this.worker.stopTaking();
+        this.clock.advance(Duration.ofSeconds(33));
+        this.worker.wake();
+        assertThat(this.queue.renewals.poll(30, TimeUnit.SECONDS)).as("renewed while stopping").isNotNull();
+        release.countDown();
+        this.worker.awaitStopped();
+        assertThat(this.queue.nextResult().state()).isEqualTo(DeliveryState.DELIVERED);
+        this.worker = null;
+    }
+
+    @Test
+    void describesAFailureWithoutControlCharacters() {
+        String error = SinkWorker.describe(new IllegalArgumentException("Unsupported note 'a\u0000b\u001b[31mc\nd'"));
+        assertThat(error).isEqualTo("IllegalArgumentException: Unsupported note 'a?b?[31mc?d'");
+    }
+
     /** Waits out {@link SinkWorker#SHUTDOWN_GRACE}: the attempt outlives it. */
     @Test
     void releasesAnAttemptThatTheShutdownInterrupts() throws Exception {
