@@ -66,6 +66,8 @@ final class SinkWorker {
 
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\t]]");
 
+    private static final Duration FORGET_UNWRITTEN = Duration.ofHours(1);
+
     /** Longest a shutdown waits for the attempts under way before it interrupts and releases them. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -305,7 +307,9 @@ final class SinkWorker {
     private Set<Long> excluded() {
         long now = this.clock.millis();
         Set<Long> excluded = new HashSet<>(this.inFlight);
-        // Kept until a result of theirs is written, so that each failed write waits longer than the last.
+        // Kept until a result of theirs is written, so that each failed write waits longer than the last; or, as
+        // another replica may have taken the delivery over, until an hour after their wait ended.
+        this.unwritten.values().removeIf((wait) -> wait.notBefore() < now - FORGET_UNWRITTEN.toMillis());
         this.unwritten.values().stream().filter((wait) -> wait.notBefore() > now).forEach((wait) -> excluded.add(wait.id()));
         return excluded;
     }
