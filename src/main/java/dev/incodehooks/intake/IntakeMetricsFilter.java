@@ -106,7 +106,8 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
             String reason = (given != null) ? given : reason(status);
             this.meters.computeIfAbsent(new Key(type, outcome, reason), this::meters)
                 .record(System.nanoTime() - start);
-            // Put by the controller for the lines about this webhook; the thread serves others next.
+            // Put by the servlet and the inbox for the lines about this webhook; the thread serves others next.
+            MDC.remove("eventId");
             MDC.remove("eventType");
             MDC.remove("interviewId");
         }
