@@ -10,7 +10,8 @@ public interface Inbox {
 
     /**
      * Gives the webhook its id and time of receipt, and stores it, or recognises it as a duplicate of one
-     * stored within the dedup window.
+     * stored within the dedup window. The id is put in the calling thread's MDC as {@code eventId}, for the
+     * caller's lines about the event; the caller removes it.
      * @throws InboxUnavailableException when the event could not be stored in time; the caller must not
      * acknowledge it (Incode will retry). An event not committed by the deadline is not committed later.
      */

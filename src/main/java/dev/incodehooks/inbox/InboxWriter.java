@@ -259,7 +259,19 @@ final class InboxWriter implements SmartLifecycle {
                     batch.forEach((write) -> write(new ArrayList<>(List.of(write))));
                     return;
                 }
-                logger.warn("Inbox refused a write: {}", cause);
+                if (batch.get(0) instanceof Accept accept) {
+                    // Named by its id, type and interview (fields in structured logs), never by its body.
+                    WebhookEvent event = accept.event();
+                    logger.atWarn()
+                        .addKeyValue("eventId", event.id())
+                        .addKeyValue("eventType", event.type())
+                        .addKeyValue("interviewId", event.interviewId())
+                        .log("Inbox refused event {} ({} for interview {}): {}", event.id(), event.type(),
+                                event.interviewId(), cause);
+                }
+                else {
+                    logger.warn("Inbox refused a write: {}", cause);
+                }
             }
             else {
                 logger.warn("Inbox commit of {} writes failed: {}", batch.size(), cause);

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import org.slf4j.MDC;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.incodehooks.event.EventIds;
@@ -92,6 +94,9 @@ final class JdbcInbox implements Inbox, DeliveryQueue {
         long deadline = System.nanoTime() + this.commitDeadline.toNanos();
         synchronized (this.receipt) {
             WebhookEvent event = webhook.stamp(this.ids.next());
+            // A field of the caller's lines about this event in structured logs (its 503 among them), the
+            // same as the writer's; the caller removes it when it is done with the event.
+            MDC.put("eventId", event.id().toString());
             if (!this.writer.offer(new InboxWriter.Accept(event, bodyHash, this.routing.sinksFor(event), deadline, result))) {
                 throw new InboxUnavailableException("The inbox is not taking writes (queue full or shutting down)");
             }

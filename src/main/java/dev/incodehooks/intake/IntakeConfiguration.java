@@ -18,6 +18,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 
 import dev.incodehooks.inbox.Inbox;
+import dev.incodehooks.security.OAuth2Properties;
 
 /**
  * Intake beans, and its metrics filter ahead of every other filter on the webhook paths.
@@ -75,8 +76,9 @@ class IntakeConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<IntakeMetricsFilter> intakeMetricsFilter(WebhookTypes types, MeterRegistry registry) {
-        var registration = new FilterRegistrationBean<>(new IntakeMetricsFilter(types, registry));
+    FilterRegistrationBean<IntakeMetricsFilter> intakeMetricsFilter(WebhookTypes types, MeterRegistry registry,
+            OAuth2Properties oauth2) {
+        var registration = new FilterRegistrationBean<>(new IntakeMetricsFilter(types, registry, oauth2.mode()));
         registration.addUrlPatterns("/webhooks/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

@@ -18,6 +18,7 @@ import org.slf4j.MDC;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.incodehooks.security.OAuth2Properties;
 import dev.incodehooks.security.Rejections;
 import dev.incodehooks.security.TokenEndpoint;
 
@@ -39,7 +40,8 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
 
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
 
-    IntakeMetricsFilter(WebhookTypes types, MeterRegistry registry) {
+    /** @param oauth2 whether bearer tokens are checked, and where they come from: their refusals are expected too */
+    IntakeMetricsFilter(WebhookTypes types, MeterRegistry registry, OAuth2Properties.Mode oauth2) {
         this.types = types;
         this.requests = Counter.builder("webhooks.intake.requests")
             .description("Webhook requests by type, outcome and reason")
@@ -50,10 +52,31 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
         // At 0 from the start: a series that appears at its first increment hides that increment from
         // Prometheus' increase() and rate().
         for (String type : types.names()) {
-            EXPECTED.forEach((outcome, reasons) -> reasons
-                .forEach((reason) -> this.requests.withTags("type", type, "outcome", outcome, "reason", reason)));
+            register(type, EXPECTED);
+            if (oauth2 != OAuth2Properties.Mode.NONE) {
+                register(type, BEARER_TOKEN);
+            }
+        }
+        register("unknown", Map.of("rejected", List.of("unknown-type")));
+        if (oauth2 == OAuth2Properties.Mode.BUILT_IN) {
+            register("oauth-token", TOKEN_URL);
         }
     }
+
+    private void register(String type, Map<String, List<String>> expected) {
+        expected.forEach((outcome, reasons) -> reasons
+            .forEach((reason) -> this.requests.withTags("type", type, "outcome", outcome, "reason", reason)));
+    }
+
+    /** The bearer token's refusals, in either OAuth2 mode (the reasons {@code security} records). */
+    private static final Map<String, List<String>> BEARER_TOKEN = Map.of("rejected",
+            List.of("missing-token", "invalid-token", "expired-token", "wrong-issuer", "wrong-audience"),
+            "unavailable", List.of("token-check-unavailable"));
+
+    /** The built-in token URL's answers. */
+    private static final Map<String, List<String>> TOKEN_URL = Map.of("accepted", List.of("none"), "rejected",
+            List.of("missing-client-credentials", "bad-client-credentials", "bad-token-request",
+                    "unsupported-grant-type"));
 
     /** The outcomes and reasons every type can have, whatever the security configuration. */
     private static final Map<String, List<String>> EXPECTED = Map.of("accepted", List.of("none"), "duplicate",
@@ -83,7 +106,8 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
             String reason = (given != null) ? given : reason(status);
             this.meters.computeIfAbsent(new Key(type, outcome, reason), this::meters)
                 .record(System.nanoTime() - start);
-            // Put by the controller for the lines about this webhook; the thread serves others next.
+            // Put by the servlet and the inbox for the lines about this webhook; the thread serves others next.
+            MDC.remove("eventId");
             MDC.remove("eventType");
             MDC.remove("interviewId");
         }

@@ -102,10 +102,13 @@ class WebhookServlet extends HttpServlet {
         // The inbox gives it its id and time of receipt as it queues it: that order is the order of delivery.
         IncomingWebhook webhook = new IncomingWebhook(type.name(), fields.interviewId(), fields.status(),
                 ClientAddress.of(request), body);
-        // Fields of the lines about this webhook in structured logs (the 503 warning among them).
+        // Fields of the lines about this webhook in structured logs (the 503 warning among them); the inbox
+        // adds its eventId.
         MDC.put("eventType", webhook.type());
         MDC.put("interviewId", webhook.interviewId());
         if (this.inbox.accept(webhook) == Acceptance.DUPLICATE) {
+            // The id it was given is not stored: the event is the one stored first.
+            MDC.remove("eventId");
             IntakeMetricsFilter.outcome(request, "duplicate");
             logger.debug("Duplicate {} event for interview {}", webhook.type(), webhook.interviewId());
         }

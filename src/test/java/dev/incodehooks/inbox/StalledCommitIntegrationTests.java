@@ -1,7 +1,6 @@
 package dev.incodehooks.inbox;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -14,6 +13,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.incodehooks.IncodeClient;
 import dev.incodehooks.IncodePayloads;
+import dev.incodehooks.RawHttp;
 import dev.incodehooks.StalledStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,9 +42,12 @@ class StalledCommitIntegrationTests {
         IncodeClient incode = IncodeClient.to(this.port);
         String stalled = IncodePayloads.interviewId();
         try (StalledStore stalledStore = StalledStore.hold(this.dataSource)) {
-            CompletableFuture<Integer> answer = CompletableFuture
-                .supplyAsync(() -> incode.onboarding(stalled, "ONBOARDING_FINISHED"));
-            assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(503);
+            RawHttp.Response answer = RawHttp.from("127.0.0.1", this.port)
+                .send("POST", "/webhooks/incode/onboarding-status", List.of("Content-Type: application/json"),
+                        IncodePayloads.onboarding(stalled, "ONBOARDING_FINISHED"));
+            assertThat(answer.status()).isEqualTo(503);
+            assertThat(answer.header("Retry-After")).as("Incode is told when to retry").isEqualTo("30");
+            assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
         }
         // The writer takes writes in order: once a later event is committed, the stalled one was dealt with.
         String later = IncodePayloads.interviewId();

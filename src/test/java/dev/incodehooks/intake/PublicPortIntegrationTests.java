@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import dev.incodehooks.RawHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What an unauthenticated caller gets on the public port: only {@code /webhooks/**} exists; everything else,
@@ -113,9 +115,45 @@ class PublicPortIntegrationTests {
             .as("a 405 written by Spring itself").startsWith("HTTP/1.1 405");
     }
 
+    /**
+     * The other answers after which a caller is disconnected before its body is read: a source outside the
+     * allowlist (403), a body announced past the limit (413), one that is not JSON (415). Each announces 8 MB
+     * and sends none of it: the answer says {@code Connection: close} and the server closes the socket
+     * instead of waiting for the body (Tomcat's connection timeout is a minute; this client gives up after
+     * 20 s, which fails the test).
+     */
+    @Test
+    void disconnectsAForbiddenSourceWithoutReadingItsBody() throws Exception {
+        assumeTrue(RawHttp.canBind("127.0.0.5"), "needs 127.0.0.5 on the loopback interface (on macOS: "
+                + "sudo ifconfig lo0 alias 127.0.0.5)");
+        assertClosedAfter(exchange("127.0.0.5", announcing("application/json")), 403);
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "application/json, 413", "text/plain, 415" })
+    void disconnectsAfterRefusingABodyItDidNotRead(String contentType, int status) throws Exception {
+        assertClosedAfter(exchange("127.0.0.1", announcing(contentType)), status);
+    }
+
+    /** A request head from a caller with the secret, announcing 8 MB that never follow. */
+    private static String announcing(String contentType) {
+        return "POST /webhooks/incode/onboarding-status HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
+                + "\r\nX-Incode-Secret: s3cret\r\nContent-Length: 8388608\r\n\r\n";
+    }
+
+    private static void assertClosedAfter(String answer, int status) {
+        assertThat(answer).startsWith("HTTP/1.1 " + status);
+        assertThat(answer.toLowerCase()).contains("\r\nconnection: close\r\n");
+    }
+
     /** Sends a request head and reads the answer until the server closes the connection. */
     private String exchange(String head) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+        return exchange("127.0.0.1", head);
+    }
+
+    /** Sends a request head from a loopback address and reads the answer until the server closes the connection. */
+    private String exchange(String from, String head) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port, InetAddress.getByName(from), 0)) {
             socket.setSoTimeout(20_000);
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();

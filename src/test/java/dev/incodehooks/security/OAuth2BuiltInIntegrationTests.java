@@ -113,7 +113,7 @@ class OAuth2BuiltInIntegrationTests {
         Duration pastExpiry = Duration.ofMinutes(10).plusSeconds(61);
         this.clock.advance(pastExpiry);
         try {
-            assertRejected(webhook(token, IncodePayloads.onboardingFinished()), "expired-token");
+            assertRejected(() -> webhook(token, IncodePayloads.onboardingFinished()), "expired-token");
             String renewed = token(basic("incode", NEW_SECRET));
             assertThat(webhook(renewed, IncodePayloads.onboardingFinished()).statusCode()).isEqualTo(200);
             assertThat(output.getAll()).doesNotContain(token).doesNotContain(renewed).doesNotContain(NEW_SECRET);
@@ -126,6 +126,8 @@ class OAuth2BuiltInIntegrationTests {
 
     @Test
     void acceptsEverySecretOfARotationAndNoOther() throws Exception {
+        double badBefore = count("oauth-token", "bad-client-credentials");
+        double missingBefore = count("oauth-token", "missing-client-credentials");
         assertThat(webhook(token(basic("incode", OLD_SECRET)), IncodePayloads.onboardingFinished()).statusCode())
             .isEqualTo(200);
         assertThat(webhook(token(basic("incode", NEW_SECRET)), IncodePayloads.onboardingFinished()).statusCode())
@@ -138,8 +140,8 @@ class OAuth2BuiltInIntegrationTests {
                     (challenge) -> assertThat(challenge).startsWith("Basic"));
             assertThat(refused.body()).contains("\"error\":\"invalid_client\"").doesNotContain(NEW_SECRET);
         }
-        Eventually.until("refusals counted", () -> count("oauth-token", "bad-client-credentials") >= 2
-                && count("oauth-token", "missing-client-credentials") >= 2);
+        awaitCount("oauth-token", "bad-client-credentials", badBefore + 2);
+        awaitCount("oauth-token", "missing-client-credentials", missingBefore + 2);
     }
 
     @Test
@@ -165,19 +167,19 @@ class OAuth2BuiltInIntegrationTests {
     @Test
     void rejectsWebhooksWithoutAGoodToken() throws Exception {
         String token = token(basic("incode", NEW_SECRET));
-        assertRejected(webhook(null, IncodePayloads.onboardingFinished()), "missing-token");
+        assertRejected(() -> webhook(null, IncodePayloads.onboardingFinished()), "missing-token");
         String[] parts = token.split("\\.");
         String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
             .encodeToString("{\"sub\":\"incode\",\"exp\":4102444800}".getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-        assertRejected(webhook(tampered, IncodePayloads.onboardingFinished()), "invalid-token");
+        assertRejected(() -> webhook(tampered, IncodePayloads.onboardingFinished()), "invalid-token");
         String unsigned = Base64.getUrlEncoder().withoutPadding()
             .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + ".";
-        assertRejected(webhook(unsigned, IncodePayloads.onboardingFinished()), "invalid-token");
-        assertRejected(webhook(mint("another-key-another-key-another-key!!", "incode-webhook-receiver"),
+        assertRejected(() -> webhook(unsigned, IncodePayloads.onboardingFinished()), "invalid-token");
+        assertRejected(() -> webhook(mint("another-key-another-key-another-key!!", "incode-webhook-receiver"),
                 IncodePayloads.onboardingFinished()), "invalid-token");
-        assertRejected(webhook(mint(new String(Base64.getDecoder().decode(SIGNING_KEY), StandardCharsets.ISO_8859_1),
+        assertRejected(() -> webhook(mint(new String(Base64.getDecoder().decode(SIGNING_KEY), StandardCharsets.ISO_8859_1),
                 "some-other-api"), IncodePayloads.onboardingFinished()), "wrong-audience");
-        assertRejected(webhook("not.a.jwt", IncodePayloads.onboardingFinished()), "invalid-token");
+        assertRejected(() -> webhook("not.a.jwt", IncodePayloads.onboardingFinished()), "invalid-token");
     }
 
     @Test
@@ -210,12 +212,27 @@ class OAuth2BuiltInIntegrationTests {
         }
     }
 
-    private void assertRejected(HttpResponse<String> response, String reason) throws InterruptedException {
+    /** Sends a webhook and checks its rejection, and that it was counted once (before and after, not just "some"). */
+    private void assertRejected(Request request, String reason) throws Exception {
+        double before = count("onboarding-status", reason);
+        HttpResponse<String> response = request.send();
         assertThat(response.statusCode()).as(reason).isEqualTo(401);
         assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
                 (challenge) -> assertThat(challenge).startsWith("Bearer"));
-        Eventually.until(reason + " counted", () -> count("onboarding-status", reason) > 0);
+        awaitCount("onboarding-status", reason, before + 1);
+    }
+
+    /** A request to send. */
+    private interface Request {
+
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /** Requests are counted as they end, which can be just after the client has its answer. */
+    private void awaitCount(String type, String reason, double expected) throws InterruptedException {
+        Eventually.until(type + "/" + reason + " counted", () -> count(type, reason) >= expected);
+        assertThat(count(type, reason)).as(type + "/" + reason).isEqualTo(expected);
     }
 
     private double count(String type, String reason) {
