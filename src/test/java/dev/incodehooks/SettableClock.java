@@ -7,6 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
 /**
  * A clock that runs with the system clock, plus an offset a test moves forward: tokens expire without the
  * test waiting for them.
@@ -32,5 +36,16 @@ public final class SettableClock extends Clock {
     @Override
     public Clock withZone(ZoneId zone) {
         throw new UnsupportedOperationException("UTC only");
+    }
+
+    /** Makes a settable clock the application's clock: {@code @Import(SettableClock.InPlace.class)}. */
+    @TestConfiguration(proxyBeanMethods = false)
+    public static class InPlace {
+
+        @Bean
+        @Primary
+        SettableClock settableClock() {
+            return new SettableClock();
+        }
     }
 }

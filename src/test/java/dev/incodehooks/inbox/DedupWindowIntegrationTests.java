@@ -7,11 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 
 import dev.incodehooks.IncodeClient;
 import dev.incodehooks.IncodePayloads;
@@ -26,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32" })
-@Import(DedupWindowIntegrationTests.Clocks.class)
+@Import(SettableClock.InPlace.class)
 class DedupWindowIntegrationTests {
 
     @LocalServerPort
@@ -60,16 +57,6 @@ class DedupWindowIntegrationTests {
         }
         finally {
             this.clock.advance(moved.negated());
-        }
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Clocks {
-
-        @Bean
-        @Primary
-        SettableClock settableClock() {
-            return new SettableClock();
         }
     }
 }

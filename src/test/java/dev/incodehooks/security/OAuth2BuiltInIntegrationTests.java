@@ -27,15 +27,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -64,7 +61,7 @@ import static org.assertj.core.api.Assertions.assertThat;
                         + OAuth2BuiltInIntegrationTests.NEW_SECRET,
                 "webhooks.security.oauth2.signing-keys=" + OAuth2BuiltInIntegrationTests.SIGNING_KEY,
                 "webhooks.security.oauth2.token-lifetime=10m" })
-@Import({ WebhookReceived.class, OAuth2BuiltInIntegrationTests.Clocks.class })
+@Import({ WebhookReceived.class, SettableClock.InPlace.class })
 @ExtendWith(OutputCaptureExtension.class)
 class OAuth2BuiltInIntegrationTests {
 
@@ -295,15 +292,5 @@ class OAuth2BuiltInIntegrationTests {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + this.port + path);
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Clocks {
-
-        @Bean
-        @Primary
-        SettableClock settableClock() {
-            return new SettableClock();
-        }
     }
 }
