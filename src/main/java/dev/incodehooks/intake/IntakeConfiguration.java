@@ -6,6 +6,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.servlet.filter.OrderedRequestContextFilter;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -76,12 +77,20 @@ class IntakeConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<IntakeMetricsFilter> intakeMetricsFilter(WebhookTypes types, MeterRegistry registry,
-            OAuth2Properties oauth2) {
-        var registration = new FilterRegistrationBean<>(new IntakeMetricsFilter(types, registry, oauth2.mode()));
+    FilterRegistrationBean<IntakeMetricsFilter> intakeMetricsFilter(WebhookTypes types, MeterRegistry registry) {
+        var registration = new FilterRegistrationBean<>(new IntakeMetricsFilter(types, registry));
         registration.addUrlPatterns("/webhooks/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
+    }
+
+    /**
+     * The token series at 0 from the start too. Not in the filter's bean: filters are made as the web server
+     * starts, where a wrong OAuth2 setting would be reported as a web server failure, not by its key.
+     */
+    @Bean
+    SmartInitializingSingleton intakeTokenSeries(WebhookTypes types, MeterRegistry registry, OAuth2Properties oauth2) {
+        return () -> IntakeMetricsFilter.registerTokenSeries(registry, types, oauth2.mode());
     }
 
     /**

@@ -40,32 +40,43 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
 
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
 
-    /** @param oauth2 whether bearer tokens are checked, and where they come from: their refusals are expected too */
-    IntakeMetricsFilter(WebhookTypes types, MeterRegistry registry, OAuth2Properties.Mode oauth2) {
+    IntakeMetricsFilter(WebhookTypes types, MeterRegistry registry) {
         this.types = types;
-        this.requests = Counter.builder("webhooks.intake.requests")
-            .description("Webhook requests by type, outcome and reason")
-            .withRegistry(registry);
+        this.requests = requests(registry);
         this.latency = Timer.builder("webhooks.intake.latency")
             .description("Time to answer a webhook request")
             .withRegistry(registry);
         // At 0 from the start: a series that appears at its first increment hides that increment from
         // Prometheus' increase() and rate().
         for (String type : types.names()) {
-            register(type, EXPECTED);
-            if (oauth2 != OAuth2Properties.Mode.NONE) {
-                register(type, BEARER_TOKEN);
-            }
+            register(this.requests, type, EXPECTED);
         }
-        register("unknown", Map.of("rejected", List.of("unknown-type")));
+        register(this.requests, "unknown", Map.of("rejected", List.of("unknown-type")));
+    }
+
+    private static MeterProvider<Counter> requests(MeterRegistry registry) {
+        return Counter.builder("webhooks.intake.requests")
+            .description("Webhook requests by type, outcome and reason")
+            .withRegistry(registry);
+    }
+
+    /**
+     * Registers at 0 the series of the bearer token's refusals, when tokens are checked, and of the built-in
+     * token URL's answers.
+     */
+    static void registerTokenSeries(MeterRegistry registry, WebhookTypes types, OAuth2Properties.Mode oauth2) {
+        MeterProvider<Counter> requests = requests(registry);
+        if (oauth2 != OAuth2Properties.Mode.NONE) {
+            types.names().forEach((type) -> register(requests, type, BEARER_TOKEN));
+        }
         if (oauth2 == OAuth2Properties.Mode.BUILT_IN) {
-            register("oauth-token", TOKEN_URL);
+            register(requests, "oauth-token", TOKEN_URL);
         }
     }
 
-    private void register(String type, Map<String, List<String>> expected) {
+    private static void register(MeterProvider<Counter> requests, String type, Map<String, List<String>> expected) {
         expected.forEach((outcome, reasons) -> reasons
-            .forEach((reason) -> this.requests.withTags("type", type, "outcome", outcome, "reason", reason)));
+            .forEach((reason) -> requests.withTags("type", type, "outcome", outcome, "reason", reason)));
     }
 
     /** The bearer token's refusals, in either OAuth2 mode (the reasons {@code security} records). */
