@@ -46,6 +46,9 @@ final class InboxWriter implements SmartLifecycle {
     /** Before the web server starts and after it has stopped (Boot's web server phases are near the top). */
     static final int PHASE = 0;
 
+    /** Events refused in a row, with none stored between them, that make the store, not the events, the cause. */
+    static final int REFUSED_IN_A_ROW = 5;
+
     private static final Logger logger = LoggerFactory.getLogger(InboxWriter.class);
 
     /** A write waiting for the writer. */
@@ -98,6 +101,9 @@ final class InboxWriter implements SmartLifecycle {
 
     /** Why the last batch of accepts failed, and when, until a batch of accepts commits again. */
     private volatile @Nullable AcceptFailure acceptFailure;
+
+    /** Events refused one by one since the last accept that committed; written by the writer's thread only. */
+    private int refusedInARow;
 
     InboxWriter(DataSource dataSource, InboxDialect dialect, Clock clock, InboxProperties properties,
             MeterRegistry registry) {
@@ -268,6 +274,12 @@ final class InboxWriter implements SmartLifecycle {
                         .addKeyValue("interviewId", event.interviewId())
                         .log("Inbox refused event {} ({} for interview {}): {}", event.id(), event.type(),
                                 event.interviewId(), cause);
+                    // One event's values, or every event's (a column the replica does not know, after another
+                    // version's migration): refused in a row with none stored between them, it is the store's.
+                    if (++this.refusedInARow >= REFUSED_IN_A_ROW) {
+                        this.acceptFailure = new AcceptFailure(this.refusedInARow + " events in a row refused: " + cause,
+                                System.nanoTime());
+                    }
                 }
                 else {
                     logger.warn("Inbox refused a write: {}", cause);
@@ -288,6 +300,7 @@ final class InboxWriter implements SmartLifecycle {
         this.batchSizes.record(batch.size());
         if (!acceptances.isEmpty()) {
             this.acceptFailure = null;
+            this.refusedInARow = 0;
         }
         for (Write write : batch) {
             if (write instanceof Accept accept) {

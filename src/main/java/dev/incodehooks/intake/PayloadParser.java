@@ -73,8 +73,13 @@ final class PayloadParser {
                     "The body has no interview id (field " + String.join(" or ", type.idFields()) + ").");
         }
         catch (StreamConstraintsException ex) {
-            throw WebhookRejectedException.badRequest("too-deep",
-                    "The body is nested deeper than " + MAX_DEPTH + " levels.");
+            // Jackson tells which limit only through its message; the detail never echoes the body.
+            if (String.valueOf(ex.getOriginalMessage()).contains("nesting depth")) {
+                throw WebhookRejectedException.badRequest("too-deep",
+                        "The body is nested deeper than " + MAX_DEPTH + " levels.");
+            }
+            throw WebhookRejectedException.badRequest("malformed-json",
+                    "The body holds a number, name or string longer than the parser takes.");
         }
         catch (JacksonException ex) {
             // Jackson reports duplicates only through its message; the detail never echoes the body.
@@ -96,6 +101,33 @@ final class PayloadParser {
         catch (CharacterCodingException ex) {
             throw WebhookRejectedException.badRequest("malformed-json", "The body is not valid UTF-8.");
         }
+        // Valid UTF-8 all the same, but JSON in UTF-8 never holds a NUL byte, while JSON in UTF-16 or UTF-32 is
+        // full of them, and Jackson would read it by its own guess of the encoding.
+        for (byte b : body) {
+            if (b == 0) {
+                throw WebhookRejectedException.badRequest("malformed-json", "The body is not JSON in UTF-8.");
+            }
+        }
+    }
+
+    /**
+     * Text the store keeps as text must be text: no control character (PostgreSQL's text refuses NUL) and no
+     * unpaired surrogate (a driver writes it as '?', so two interviews could become one).
+     */
+    private static boolean storable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            }
+            else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -103,18 +135,19 @@ final class PayloadParser {
      * the store's write, so it is refused here, with a status that says so.
      */
     private static String status(String name, String status) {
-        if (status.length() > MAX_ID_LENGTH || status.chars().anyMatch(Character::isISOControl)) {
-            throw WebhookRejectedException.badRequest("invalid-status",
-                    "Field " + name + " must be at most " + MAX_ID_LENGTH + " characters, without control characters.");
+        if (status.length() > MAX_ID_LENGTH || !storable(status)) {
+            throw WebhookRejectedException.badRequest("invalid-status", "Field " + name + " must be at most "
+                    + MAX_ID_LENGTH + " characters, without control characters or unpaired surrogates.");
         }
         return status;
     }
 
     private static String interviewId(String name, JsonToken value, JsonParser parser) {
         String id = (value == JsonToken.VALUE_STRING) ? parser.getString().strip() : "";
-        if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
-            throw WebhookRejectedException.badRequest("missing-interview-id",
-                    "Field " + name + " must be a non-empty string of at most " + MAX_ID_LENGTH + " characters.");
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH || !storable(id)) {
+            throw WebhookRejectedException.badRequest("missing-interview-id", "Field " + name
+                    + " must be a non-empty string of at most " + MAX_ID_LENGTH + " characters, without control"
+                    + " characters or unpaired surrogates.");
         }
         return id;
     }

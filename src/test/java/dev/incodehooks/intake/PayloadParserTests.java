@@ -1,8 +1,11 @@
 package dev.incodehooks.intake;
 
+import java.nio.charset.Charset;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.incodehooks.event.WebhookType;
 
@@ -73,6 +76,31 @@ class PayloadParserTests {
         assertRejected("{\"interviewId\":\"a\",\"onboardingStatus\":\"ONBOARDING\\u0000FINISHED\"}", "invalid-status");
         assertRejected("{\"interviewId\":\"a\",\"onboardingStatus\":\"A\\u001fB\"}", "invalid-status");
         assertRejected("{\"interviewId\":\"a\",\"onboardingStatus\":\"" + "A".repeat(257) + "\"}", "invalid-status");
+    }
+
+    @Test
+    void rejectsUnpairedSurrogatesInTheTextItStoresButKeepsPairs() {
+        assertRejected("{\"interviewId\":\"\\ud800\"}", "missing-interview-id");
+        assertRejected("{\"interviewId\":\"a\\udc00b\"}", "missing-interview-id");
+        assertRejected("{\"interviewId\":\"a\",\"onboardingStatus\":\"A\\udc00B\"}", "invalid-status");
+        assertRejected("{\"interviewId\":\"a\",\"onboardingStatus\":\"AB\\ud800\"}", "invalid-status");
+        assertThat(this.parser.parse(utf8("{\"interviewId\":\"a\\ud83d\\ude00\",\"onboardingStatus\":\"\u00e9\"}"),
+                WebhookType.ONBOARDING_STATUS)).isEqualTo(new PayloadParser.Fields("a\ud83d\ude00", "\u00e9"));
+    }
+
+    /** UTF-16 and UTF-32 bodies are made of ASCII bytes and NULs, valid UTF-8 on their own: Jackson would read them. */
+    @ParameterizedTest
+    @ValueSource(strings = { "UTF-16BE", "UTF-16LE", "UTF-32BE", "UTF-32LE" })
+    void rejectsJsonThatIsNotInUtf8(String charset) {
+        byte[] body = "{\"interviewId\":\"a\",\"onboardingStatus\":\"ONBOARDING_FINISHED\"}".getBytes(Charset.forName(charset));
+        assertThatExceptionOfType(WebhookRejectedException.class)
+            .isThrownBy(() -> this.parser.parse(body, WebhookType.ONBOARDING_STATUS))
+            .satisfies((ex) -> assertThat(ex.reason()).isEqualTo("malformed-json"));
+    }
+
+    @Test
+    void tellsAnOverlongNumberFromTooDeepANesting() {
+        assertRejected("{\"interviewId\":\"a\",\"n\":" + "1".repeat(1001) + "}", "malformed-json");
     }
 
     @Test
