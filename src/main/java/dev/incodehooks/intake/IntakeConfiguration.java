@@ -73,7 +73,11 @@ class IntakeConfiguration {
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> rejectedCallerValve() {
-        return (factory) -> factory.addContextValves(new RejectedCallerValve());
+        return (factory) -> {
+            factory.addContextValves(new RejectedCallerValve());
+            // "100 Continue" only once the body is read: a caller refused before that is not invited to upload it.
+            factory.addConnectorCustomizers((connector) -> connector.setProperty("continueResponseTiming", "onRead"));
+        };
     }
 
     @Bean

@@ -39,7 +39,8 @@ class PublicPortFilter extends OncePerRequestFilter {
             problem(response, (resolved != null) ? resolved : HttpStatus.INTERNAL_SERVER_ERROR);
             return;
         }
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        // The path as the server routes it (decoded, dot segments resolved): "/webhooks/../error" is "/error".
+        String path = request.getServletPath() + ((request.getPathInfo() != null) ? request.getPathInfo() : "");
         if (!path.startsWith("/webhooks/")) {
             problem(response, HttpStatus.NOT_FOUND);
             return;
