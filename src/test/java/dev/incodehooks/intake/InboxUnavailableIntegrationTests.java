@@ -84,6 +84,11 @@ class InboxUnavailableIntegrationTests {
                 .build(), BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.body()).contains("\"inbox\":{\"details\":{\"reason\":\"SQLiteException: [SQLITE_FULL]");
+        // Not ready either: a probe or load balancer that follows readiness sends it nothing meanwhile.
+        var readiness = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
+                .build(), BodyHandlers.ofString());
+        assertThat(readiness.statusCode()).isEqualTo(503);
     }
 
     private static Set<String> storedInterviewIds() throws Exception {
