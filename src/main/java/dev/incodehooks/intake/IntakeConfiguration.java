@@ -19,6 +19,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 
 import dev.incodehooks.inbox.Inbox;
+import dev.incodehooks.inbox.InboxProperties;
 import dev.incodehooks.security.OAuth2Properties;
 
 /**
@@ -86,6 +87,20 @@ class IntakeConfiguration {
         registration.addUrlPatterns("/webhooks/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
+    }
+
+    /**
+     * A body as large as the intake takes must fit in the write queue's byte budget: otherwise every such body
+     * would be answered 503 for ever while health stays UP. Checked as start-up ends.
+     */
+    @Bean
+    SmartInitializingSingleton bodiesFitInTheWriteQueue(IntakeProperties intake, InboxProperties inbox) {
+        return () -> {
+            if (inbox.queueBytes().compareTo(intake.maxBodySize()) < 0) {
+                throw new IllegalStateException("webhooks.inbox.queue-bytes (" + inbox.queueBytes()
+                        + ") must be at least webhooks.max-body-size (" + intake.maxBodySize() + ")");
+            }
+        };
     }
 
     /**

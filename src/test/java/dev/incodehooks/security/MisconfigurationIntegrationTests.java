@@ -29,6 +29,7 @@ class MisconfigurationIntegrationTests {
             "webhooks.types.onboarding-status.id-field=interviewId|webhooks.types.onboarding-status",
             "webhooks.types.face-auth.status-field=overallStatus|webhooks.types[face-auth].idField",
             "webhooks.max-body-size=1GB|webhooks.max-body-size",
+            "webhooks.inbox.queue-bytes=100KB|webhooks.inbox.queue-bytes (102400B) must be at least webhooks.max-body-size (262144B)",
             "webhooks.security.oauth2.mode=built-in|webhooks.security.oauth2.client-id",
             "webhooks.security.oauth2.mode=built-in;webhooks.security.oauth2.client-id=incode;"
                     + "webhooks.security.oauth2.client-secrets=short|webhooks.security.oauth2.client-secrets",
