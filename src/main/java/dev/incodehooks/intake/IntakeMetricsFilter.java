@@ -94,7 +94,7 @@ class IntakeMetricsFilter extends OncePerRequestFilter {
             List.of("none"), "unavailable", List.of("inbox-unavailable"), "rejected",
             List.of("forbidden-source", "unauthorized", "unsupported-media-type", "too-large", "malformed-json",
                     "not-an-object", "duplicate-key", "too-deep", "missing-interview-id", "invalid-status",
-                    "method-not-allowed"));
+                    "method-not-allowed", "unreadable-body"));
 
     /** Records a finer outcome than the status tells, such as {@code duplicate}. */
     static void outcome(HttpServletRequest request, String outcome) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.coyote.BadRequestException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,6 +186,11 @@ class WebhookServlet extends HttpServlet {
                 throw tooLarge();
             }
             return body;
+        }
+        catch (BadRequestException ex) {
+            // The caller's fault, not ours (a broken chunked encoding, a connection closed mid-body): a 400, counted so.
+            throw WebhookRejectedException.badRequest("unreadable-body",
+                    "The body could not be read as sent (a broken chunked encoding or a connection closed early).");
         }
     }
 

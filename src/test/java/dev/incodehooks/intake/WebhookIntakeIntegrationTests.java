@@ -1,12 +1,15 @@
 package dev.incodehooks.intake;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -242,6 +245,23 @@ class WebhookIntakeIntegrationTests {
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
         awaitCount("onboarding-status", "rejected", "too-large", before + 1);
+        assertNothingWasBroadcast();
+    }
+
+    /** A broken chunked encoding is the caller's fault: a 400 problem, counted as such, not as a 5xx. */
+    @Test
+    void rejectsABrokenChunkedBodyAsTheCallersFault() throws Exception {
+        double before = count("onboarding-status", "rejected", "unreadable-body");
+        String answer;
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST " + ONBOARDING + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nX-Incode-Secret: new-secret\r\nTransfer-Encoding: chunked\r\n"
+                    + "Connection: close\r\n\r\n5\r\n{\"int\r\nZZ\r\nerviewId\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json");
+        awaitCount("onboarding-status", "rejected", "unreadable-body", before + 1);
         assertNothingWasBroadcast();
     }
 
