@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.catalina.core.StandardHost;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -78,6 +79,11 @@ class IntakeConfiguration {
             factory.addContextValves(new RejectedCallerValve());
             // "100 Continue" only once the body is read: a caller refused before that is not invited to upload it.
             factory.addConnectorCustomizers((connector) -> connector.setProperty("continueResponseTiming", "onRead"));
+            factory.addContextCustomizers((context) -> {
+                if (context.getParent() instanceof StandardHost host) {
+                    host.setErrorReportValveClass(ProblemReportValve.class.getName());
+                }
+            });
         };
     }
 

@@ -58,8 +58,7 @@ class PublicPortFilter extends OncePerRequestFilter {
             return;
         }
         response.reset();
-        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
-                + status.value() + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = bareProblem(status);
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         if (RejectedCallerValve.CLOSE_AFTER.contains(status.value())) {
@@ -68,5 +67,11 @@ class PublicPortFilter extends OncePerRequestFilter {
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
         response.flushBuffer();
+    }
+
+    /** A problem that says its status and nothing else. */
+    static byte[] bareProblem(HttpStatus status) {
+        return ("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
+                + "}").getBytes(StandardCharsets.UTF_8);
     }
 }

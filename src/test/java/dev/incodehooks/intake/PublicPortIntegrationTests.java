@@ -154,6 +154,20 @@ class PublicPortIntegrationTests {
         assertThat(output.getAll()).doesNotContain("header-SECRET", "query-SECRET");
     }
 
+    /**
+     * What Tomcat refuses itself, before any filter runs (an undecodable or unnormalisable path, an HTTP
+     * version it does not speak, an encoded slash), is the same bare problem as the rest of the port: no HTML
+     * page that names the server.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "GET /webhooks/%ZZ HTTP/1.1", "GET /webhooks\\..\\error HTTP/1.1", "GET / HTTP/1.2",
+            "GET /webhooks/..%2Ferror HTTP/1.1", "POST /webhooks/incode/onboarding-status%00 HTTP/1.1" })
+    void answersWhatTomcatRefusesWithABareProblem(String requestLine) throws Exception {
+        String answer = exchange(requestLine + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(answer).matches("(?s)HTTP/1\\.1 (400|505) .*").contains("application/problem+json");
+        assertThat(answer.toLowerCase()).doesNotContain("<html", "tomcat");
+    }
+
     /** A caller refused before its body is read is not told to send it ({@code 100 Continue}) first. */
     @Test
     void invitesNoRejectedCallerToSendItsBody() throws Exception {
