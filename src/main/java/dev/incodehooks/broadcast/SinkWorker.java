@@ -64,7 +64,7 @@ final class SinkWorker {
 
     private static final int MAX_ERROR_LENGTH = 500;
 
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\t]]");
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\x{80}-\\x{9F}]");
 
     private static final Duration FORGET_UNWRITTEN = Duration.ofHours(1);
 

@@ -1,5 +1,6 @@
 package dev.incodehooks.inbox;
 
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -401,7 +402,14 @@ final class InboxWriter implements SmartLifecycle {
         if (cause instanceof SQLException sql && sql.getNextException() != null) {
             cause = sql.getNextException();
         }
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        if (cause instanceof BatchUpdateException batch) {
+            // Its message quotes the statement with the batch's values.
+            return "BatchUpdateException: SQLState " + batch.getSQLState();
+        }
+        // The first line only: PostgreSQL's detail lines quote the refused row ("Failing row contains (...)").
+        String message = String.valueOf(cause.getMessage());
+        int newline = message.indexOf('\n');
+        return cause.getClass().getSimpleName() + ": " + ((newline >= 0) ? message.substring(0, newline) : message);
     }
 
     private static void rollbackQuietly(Connection connection) {

@@ -233,8 +233,9 @@ class SinkWorkerTests {
 
     @Test
     void describesAFailureWithoutControlCharacters() {
-        String error = SinkWorker.describe(new IllegalArgumentException("Unsupported note 'a\u0000b\u001b[31mc\nd'"));
-        assertThat(error).isEqualTo("IllegalArgumentException: Unsupported note 'a?b?[31mc?d'");
+        String error = SinkWorker.describe(
+                new IllegalArgumentException("Unsupported note 'a\u0000b\u001b[31mc\nd\te\u0085f'"));
+        assertThat(error).isEqualTo("IllegalArgumentException: Unsupported note 'a?b?[31mc?d?e?f'");
     }
 
     /** Waits out {@link SinkWorker#SHUTDOWN_GRACE}: the attempt outlives it. */
