@@ -39,7 +39,7 @@ class CrashRecoveryIntegrationTests {
 
     private static final int KILL_LOOP_EVENTS = 2000;
 
-    private static final Duration KILL_LOOP_BOUND = Duration.ofMinutes(5);
+    private static final Duration KILL_LOOP_BOUND = Duration.ofMinutes(10);
 
     /**
      * SIGTERM in the middle of the stream, on PostgreSQL (where a delivery is claimed with a lease), with

@@ -44,6 +44,12 @@ class IncodeRetryDrillIntegrationTests {
 
     private static final String HEADER = "--webhooks.security.required-headers[X-Incode-Secret]=" + SECRET;
 
+    /**
+     * The production default, well below the simulator's timeout: a commit that stalls is answered 503, never
+     * stored after the simulator gave up on its try (which would count it twice).
+     */
+    private static final String DEADLINE = "--webhooks.inbox.commit-deadline=2s";
+
     private static final int INTERVIEWS = 100;
 
     private static final Pattern INTAKE = Pattern
@@ -58,14 +64,14 @@ class IncodeRetryDrillIntegrationTests {
         String url = "jdbc:sqlite:" + database + "?journal_mode=WAL&synchronous=FULL&busy_timeout=5000";
         try (TestConsumer consumer = TestConsumer.healthy();
                 ServiceProcess first = ServiceProcess.start(database.resolveSibling("drill-first.log"), url,
-                        consumer.url(), HEADER)) {
+                        consumer.url(), HEADER, DEADLINE)) {
             IncodeSimulator incode = simulator(first.port());
             CompletableFuture<SimulationSummary> run = runInBackground(incode);
             Eventually.until("150 answered", () -> incode.tries().size() >= 150);
             first.stop();
             Instant restart = Instant.now();
             try (ServiceProcess second = ServiceProcess.start(database.resolveSibling("drill-second.log"), url,
-                    consumer.url(), first.port(), first.managementPort(), HEADER)) {
+                    consumer.url(), first.port(), first.managementPort(), HEADER, DEADLINE)) {
                 SimulationSummary summary = run.get(3, TimeUnit.MINUTES);
                 System.out.println("retry drill, stopped service: " + summary.json());
                 assertThat(summary.answers()).as("refused while the service was away")
@@ -87,7 +93,7 @@ class IncodeRetryDrillIntegrationTests {
         String url = "jdbc:sqlite:" + database + "?journal_mode=WAL&synchronous=FULL&busy_timeout=5000";
         try (TestConsumer consumer = TestConsumer.healthy();
                 ServiceProcess first = ServiceProcess.start(database.resolveSibling("drill-kill-first.log"), url,
-                        consumer.url(), HEADER);
+                        consumer.url(), HEADER, DEADLINE);
                 TcpProxy network = new TcpProxy(first.port())) {
             network.start();
             IncodeSimulator incode = simulator(network.port());
@@ -107,7 +113,7 @@ class IncodeRetryDrillIntegrationTests {
             network.dropAnswers(false);
             Instant restart = Instant.now();
             try (ServiceProcess second = ServiceProcess.start(database.resolveSibling("drill-kill-second.log"), url,
-                    consumer.url(), first.port(), first.managementPort(), HEADER)) {
+                    consumer.url(), first.port(), first.managementPort(), HEADER, DEADLINE)) {
                 SimulationSummary summary = run.get(3, TimeUnit.MINUTES);
                 System.out.println("retry drill, lost answers and SIGKILL: " + summary.json());
                 assertThat(summary.answers()).as("tries whose answers never came")

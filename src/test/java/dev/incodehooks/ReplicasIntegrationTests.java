@@ -37,13 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReplicasIntegrationTests {
 
-    private static final int EVENTS = 3000;
+    private static final int EVENTS = 2000;
 
-    private static final int KILL_AFTER = 1000;
+    private static final int KILL_AFTER = 700;
 
     private static final Duration BOUND = Duration.ofMinutes(3);
 
-    private static final int SLOW_EVENTS = 150;
+    private static final int SLOW_EVENTS = 100;
 
     /** Two threads per replica, each attempt taking 700 ms of the 1 s timeout. */
     private static final String[] SLOW_SINK = { "--webhooks.broadcast.sinks.consumer.concurrency=2" };

@@ -53,7 +53,8 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(Path log, String datasourceUrl, String consumerUrl, int port,
             int managementPort, String... arguments) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+        // C1 only and the serial collector: fewer compiler and collector threads taking the cores from the builds.
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
                 System.getProperty("java.class.path"), IncodeWebhookReceiverApplication.class.getName(),
                 "--server.port=" + port, "--management.server.port=" + managementPort,
                 "--spring.datasource.url=" + datasourceUrl, "--webhooks.security.allowed-sources=127.0.0.1/32",

@@ -1,8 +1,8 @@
 package dev.incodehooks;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.springframework.context.event.EventListener;
@@ -23,20 +23,16 @@ public class WebhookReceived {
     }
 
     /**
-     * The event broadcast with exactly this body, waiting up to ten seconds for it; fails if none comes.
+     * The event broadcast with exactly this body, waiting for it as {@link Eventually} does; fails if none comes.
      * Read by body (each carries its own interview id), never "the next one": what another test sent
      * cannot be taken for this one's.
      */
     public WebhookEvent of(byte[] body) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (WebhookEvent event : this.events) {
-                if (Arrays.equals(event.body(), body)) {
-                    return event;
-                }
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("No webhook event with that body was broadcast within 10 s");
+        Eventually.until("a webhook event with that body broadcast", () -> find(body).isPresent());
+        return find(body).orElseThrow();
+    }
+
+    private Optional<WebhookEvent> find(byte[] body) {
+        return this.events.stream().filter((event) -> Arrays.equals(event.body(), body)).findFirst();
     }
 }

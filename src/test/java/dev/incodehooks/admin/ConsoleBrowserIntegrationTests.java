@@ -74,7 +74,7 @@ class ConsoleBrowserIntegrationTests {
         String prefix = "webhooks.broadcast.sinks." + SINK + ".";
         registry.add(prefix + "type", () -> "http");
         registry.add(prefix + "url", crm::url);
-        registry.add(prefix + "timeout", () -> "2s");
+        registry.add(prefix + "timeout", () -> "30s");
         registry.add(prefix + "retry.initial-interval", () -> "50ms");
         registry.add(prefix + "retry.max-interval", () -> "100ms");
         registry.add(prefix + "retry.max-attempts", () -> 3);
@@ -95,7 +95,7 @@ class ConsoleBrowserIntegrationTests {
         // Logs in with the keyboard only: the user name field has the focus, Tab to the password, Enter.
         browser.get(console("/"));
         assertThat(browser.getCurrentUrl()).endsWith("/login");
-        new WebDriverWait(browser, Duration.ofSeconds(5))
+        new WebDriverWait(browser, Duration.ofSeconds(30))
             .until((page) -> field("User name").equals(page.switchTo().activeElement()));
         browser.switchTo().activeElement().sendKeys("operator", Keys.TAB, TestUsers.OPERATOR_PASSWORD, Keys.ENTER);
         waitForTitle("Overview");
@@ -121,13 +121,13 @@ class ConsoleBrowserIntegrationTests {
         chromium.screenshot("event");
 
         button("Reveal payload").click();
-        assertThat(new WebDriverWait(browser, Duration.ofSeconds(5))
+        assertThat(new WebDriverWait(browser, Duration.ofSeconds(30))
             .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("pre.payload")))
             .getText()).contains("\"interviewId\":\"" + interviewId + "\"", "ONBOARDING_FINISHED");
 
         healthy.add(interviewId);
         button(deliveryTo(SINK), "Replay").click();
-        assertThat(new WebDriverWait(browser, Duration.ofSeconds(5))
+        assertThat(new WebDriverWait(browser, Duration.ofSeconds(30))
             .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=status]")))
             .getText()).isEqualTo("Replayed: 1 delivery due again from the first attempt.");
         assertThat(browser.getCurrentUrl()).contains("/events/" + eventId + "?");
@@ -239,12 +239,12 @@ class ConsoleBrowserIntegrationTests {
     }
 
     private static void waitForTitle(String title) {
-        new WebDriverWait(chromium.browser(), Duration.ofSeconds(10))
+        new WebDriverWait(chromium.browser(), Duration.ofSeconds(30))
             .until(ExpectedConditions.titleIs(title + " · Incode webhooks"));
     }
 
     private static void waitForUrl(String part) {
-        new WebDriverWait(chromium.browser(), Duration.ofSeconds(10)).until(ExpectedConditions.urlContains(part));
+        new WebDriverWait(chromium.browser(), Duration.ofSeconds(30)).until(ExpectedConditions.urlContains(part));
     }
 
     /** The input a label names, as a person finds it. */

@@ -87,18 +87,18 @@ class DeliveryIntegrationTests {
 
     @DynamicPropertySource
     static void sinks(DynamicPropertyRegistry registry) {
-        http(registry, "healthy", healthy, "2s", 20);
+        http(registry, "healthy", healthy, "30s", 20);
         registry.add("webhooks.broadcast.sinks.healthy.headers.Authorization", () -> "Bearer internal-token");
-        http(registry, "flaky", flaky, "2s", 20);
-        http(registry, "late", late, "2s", 10_000);
+        http(registry, "flaky", flaky, "30s", 20);
+        http(registry, "late", late, "30s", 10_000);
         http(registry, "slow", slow, "300ms", 20);
-        http(registry, "doomed", doomed, "2s", 3);
-        http(registry, "ordered", ordered, "2s", 10_000);
+        http(registry, "doomed", doomed, "30s", 3);
+        http(registry, "ordered", ordered, "30s", 10_000);
         registry.add("webhooks.broadcast.sinks.ordered.ordered", () -> "true");
-        http(registry, "finished", finished, "2s", 20);
+        http(registry, "finished", finished, "30s", 20);
         registry.add("webhooks.broadcast.sinks.finished.types", () -> "onboarding-status");
         registry.add("webhooks.broadcast.sinks.finished.statuses", () -> "ONBOARDING_FINISHED,MANUAL_REVIEW_APPROVED");
-        http(registry, "ine", ine, "2s", 20);
+        http(registry, "ine", ine, "30s", 20);
         registry.add("webhooks.broadcast.sinks.ine.types", () -> "ine-scraping");
     }
 

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
-                "webhooks.broadcast.sinks.listener.type=in-process", "webhooks.broadcast.sinks.listener.timeout=300ms",
+                "webhooks.broadcast.sinks.listener.type=in-process", "webhooks.broadcast.sinks.listener.timeout=3s",
                 "webhooks.broadcast.sinks.listener.retry.initial-interval=100ms" })
 @Import(InProcessSinkIntegrationTests.SlowOnceListener.class)
 class InProcessSinkIntegrationTests {
@@ -54,7 +54,7 @@ class InProcessSinkIntegrationTests {
         assertThat(this.listener.interrupted.await(30, TimeUnit.SECONDS)).as("the slow listener interrupted").isTrue();
         Eventually.until("delivered on the next attempt", () -> detail(interviewId).delivery().state().equals("delivered"));
         assertThat(detail(interviewId).attempts()).extracting(AttemptView::outcome).containsExactly("failed", "delivered");
-        assertThat(detail(interviewId).attempts().get(0).error()).startsWith("Timed out after 300 ms");
+        assertThat(detail(interviewId).attempts().get(0).error()).startsWith("Timed out after 3000 ms");
     }
 
     /**

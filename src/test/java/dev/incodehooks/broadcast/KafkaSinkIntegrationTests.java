@@ -95,21 +95,23 @@ class KafkaSinkIntegrationTests {
 
     @Test
     void closingTheSinkClosesItsProducer() throws Exception {
-        long before = producerThreads();
-        Map<String, Object> producer = Map.of("bootstrap.servers", this.broker.getBrokersAsString());
+        // Its own client id is in its network thread's name: no other producer in this JVM is counted.
+        String clientId = "closing-" + UUID.randomUUID();
+        Map<String, Object> producer = Map.of("bootstrap.servers", this.broker.getBrokersAsString(), "client.id", clientId);
         KafkaSink sink = new KafkaSink(producer, "sink.closing", Duration.ofSeconds(10));
         sink.deliver(new WebhookEvent(UUID.randomUUID(), "onboarding-status", IncodePayloads.interviewId(), null,
                 Instant.now(), "127.0.0.1", IncodePayloads.onboardingFinished()), 1);
-        assertThat(producerThreads()).isEqualTo(before + 1);
+        assertThat(producerThreads(clientId)).isEqualTo(1);
         sink.close();
-        Eventually.until("producer thread gone", () -> producerThreads() == before);
+        Eventually.until("producer thread gone", () -> producerThreads(clientId) == 0);
     }
 
-    private static long producerThreads() {
+    private static long producerThreads(String clientId) {
         return Thread.getAllStackTraces()
             .keySet()
             .stream()
-            .filter((thread) -> thread.isAlive() && thread.getName().startsWith("kafka-producer-network-thread"))
+            .filter((thread) -> thread.isAlive() && thread.getName().startsWith("kafka-producer-network-thread")
+                    && thread.getName().contains(clientId))
             .count();
     }
 

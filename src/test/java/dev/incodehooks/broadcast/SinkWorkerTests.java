@@ -144,12 +144,25 @@ class SinkWorkerTests {
     void countsAnAttemptThatTimesOutDuringTheShutdown() throws Exception {
         this.queue.add(delivery(1));
         CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch timedOut = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
         start((event, attempt) -> {
             started.countDown();
-            Thread.sleep(60_000);
+            try {
+                Thread.sleep(60_000);
+            }
+            catch (InterruptedException ex) {
+                // The alarm's interrupt: held until the test has seen it, so that however late the alarm comes,
+                // the shutdown's own interrupt cannot come first.
+                timedOut.countDown();
+                awaitUninterruptibly(go);
+                throw ex;
+            }
         }, Duration.ofMillis(500), 2);
         assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         this.worker.stopTaking();
+        assertThat(timedOut.await(30, TimeUnit.SECONDS)).as("the attempt timed out").isTrue();
+        go.countDown();
         this.worker.awaitStopped();
         DeliveryResult result = this.queue.nextResult();
         assertThat(result.attempts()).as("counted").isEqualTo(1);
@@ -346,6 +359,22 @@ class SinkWorkerTests {
         @Override
         public Map<String, Backlog> backlog() {
             return Map.of();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            }
+            catch (InterruptedException ex) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,10 +20,10 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.ApplicationContext;
 
 import dev.incodehooks.Eventually;
 import dev.incodehooks.IncodePayloads;
-import dev.incodehooks.StalledStore;
 import dev.incodehooks.event.IncomingWebhook;
 import dev.incodehooks.inbox.Inbox.Acceptance;
 
@@ -49,7 +48,7 @@ class BadRowIntegrationTests {
     Inbox inbox;
 
     @Autowired
-    InboxWriter writer;
+    ApplicationContext context;
 
     @Autowired
     InboxAdmin admin;
@@ -76,10 +75,8 @@ class BadRowIntegrationTests {
         List<Future<Acceptance>> goodResults = new ArrayList<>();
         Future<Acceptance> badResult;
         ExecutorService callers = Executors.newFixedThreadPool(GOOD + 1);
-        try (StalledStore stalledStore = StalledStore.hold(this.dataSource)) {
-            // A heartbeat takes the writer into the lock; everything after it queues, and goes in one batch.
-            assertThat(this.writer.offer(new InboxWriter.Heartbeat(new CompletableFuture<>()))).isTrue();
-            Eventually.until("the writer held", () -> this.writer.queued() == 0);
+        try (HeldWriter held = HeldWriter.hold(this.context)) {
+            // Everything queues while the writer is held, and goes in one batch.
             for (int i = 0; i < GOOD / 2; i++) {
                 goodResults.add(accept(callers, good));
             }
@@ -87,7 +84,7 @@ class BadRowIntegrationTests {
             for (int i = GOOD / 2; i < GOOD; i++) {
                 goodResults.add(accept(callers, good));
             }
-            Eventually.until("all queued", () -> this.writer.queued() >= GOOD + 1);
+            Eventually.until("all queued", () -> held.queued() >= GOOD + 1);
         }
         int stored = 0;
         for (Future<Acceptance> result : goodResults) {

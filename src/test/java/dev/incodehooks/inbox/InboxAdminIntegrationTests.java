@@ -29,6 +29,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,6 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.incodehooks.Eventually;
 import dev.incodehooks.IncodePayloads;
+import dev.incodehooks.SettableClock;
 import dev.incodehooks.TestConsumer;
 import dev.incodehooks.event.IncomingWebhook;
 import dev.incodehooks.event.WebhookEvent;
@@ -61,6 +63,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 @ExtendWith(OutputCaptureExtension.class)
+@Import(SettableClock.InPlace.class)
 class InboxAdminIntegrationTests {
 
     static final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
@@ -91,6 +94,9 @@ class InboxAdminIntegrationTests {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    SettableClock clock;
 
     @DynamicPropertySource
     static void sinks(DynamicPropertyRegistry registry) {
@@ -170,10 +176,17 @@ class InboxAdminIntegrationTests {
         assumeTrue(this.dialect.claims(), "leases exist only on a store shared by replicas");
         String eventId = eventId(accept("onboarding-status", IncodePayloads.interviewId(), "TAKEN_OVER"));
         long id = insertDelivery("taken-over", eventId, "pending", Instant.now());
-        Delivery byA = this.queue.due("taken-over", false, 1, Set.of(), Duration.ofMillis(200)).get(0);
+        Delivery byA = this.queue.due("taken-over", false, 1, Set.of(), Duration.ofMinutes(1)).get(0);
         assertThat(this.queue.due("taken-over", false, 1, Set.of(), Duration.ofMinutes(1))).isEmpty();
-        Thread.sleep(400);
-        Delivery byB = this.queue.due("taken-over", false, 1, Set.of(), Duration.ofMinutes(1)).get(0);
+        // A's lease runs out: the clock moves past it rather than the test waiting for it.
+        Delivery byB;
+        this.clock.advance(Duration.ofMinutes(2));
+        try {
+            byB = this.queue.due("taken-over", false, 1, Set.of(), Duration.ofMinutes(1)).get(0);
+        }
+        finally {
+            this.clock.advance(Duration.ofMinutes(-2));
+        }
         assertThat(byB.id()).isEqualTo(id);
         assertThat(byB.attempt()).isEqualTo(byA.attempt());
 

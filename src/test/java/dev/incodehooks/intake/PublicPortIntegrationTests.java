@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @ExtendWith(OutputCaptureExtension.class)
 class PublicPortIntegrationTests {
 
-    private static final int CHUNKS = 200;
+    private static final int CHUNKS = 600;
 
     @LocalServerPort
     int port;
@@ -75,7 +75,7 @@ class PublicPortIntegrationTests {
             Thread slow = new Thread(() -> {
                 byte[] chunk = new byte[1024];
                 try {
-                    // Bounded: at most 200 KB over 10 s, far less than announced.
+                    // Bounded: at most 600 KB over 30 s, far less than announced.
                     for (int i = 0; i < CHUNKS; i++) {
                         out.write(chunk);
                         out.flush();

@@ -21,11 +21,13 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.incodehooks.IncodePayloads;
 import dev.incodehooks.RawHttp;
 import dev.incodehooks.StalledStore;
+import dev.incodehooks.inbox.HeldWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,16 +36,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * webhook is answered {@code 503} with {@code Retry-After}, so a burst of large bodies cannot exhaust the
  * heap. The budget is tiny here, a kilobyte (and so is the largest body, which must fit in it: start-up
  * refuses a budget smaller than {@code webhooks.max-body-size}). Past {@code webhooks.inbox.queue-capacity}
- * writes, likewise: here two, with the writer held by a lock (the
- * small bodies queued then stay well within the byte budget, so it is the count that refuses).
- * The writer takes one write per batch here, waits for the lock as long as it takes, and the commit deadline
- * is far away: while the lock is held the writer holds one webhook, the queue two, and nothing but the
- * budget can answer.
+ * writes, likewise: here two (the small bodies queued then stay well within the byte budget, so it is the
+ * count that refuses). The writer is held inside a stalled store, waiting for the lock as long as it takes,
+ * and the commit deadline is far away: nothing but the budget can answer while it is held.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "webhooks.security.allowed-sources=127.0.0.1/32",
                 "webhooks.inbox.queue-bytes=1KB", "webhooks.max-body-size=1KB", "webhooks.inbox.queue-capacity=2",
-                "webhooks.inbox.max-batch-size=1", "webhooks.inbox.commit-deadline=60s",
+                "webhooks.inbox.commit-deadline=60s",
                 "spring.datasource.url=jdbc:sqlite:./target/test-stores/${random.uuid}.db?journal_mode=WAL"
                         + "&synchronous=FULL&busy_timeout=60000" })
 @ExtendWith(OutputCaptureExtension.class)
@@ -53,27 +53,28 @@ class QueueBudgetIntegrationTests {
     int port;
 
     @Autowired
-    DataSource dataSource;
+    ApplicationContext context;
 
     @Test
     void refusesAtOnceWhatFindsTheQueueFull(CapturedOutput output) throws Exception {
-        ExecutorService senders = Executors.newFixedThreadPool(4);
+        ExecutorService senders = Executors.newFixedThreadPool(3);
         try {
             CompletionService<RawHttp.Response> answers = new ExecutorCompletionService<>(senders);
-            try (StalledStore stalledStore = StalledStore.hold(this.dataSource)) {
-                for (int i = 0; i < 4; i++) {
+            try (HeldWriter held = HeldWriter.hold(this.context)) {
+                for (int i = 0; i < 3; i++) {
                     answers.submit(() -> post(IncodePayloads.onboarding(IncodePayloads.interviewId(), "EXPIRED")));
                 }
-                // One in the writer, two in the queue: the fourth, whichever it is, is refused at once.
+                // Two in the queue, and the writer takes none while held: the third, whichever it is, is refused.
                 Future<RawHttp.Response> first = answers.poll(30, TimeUnit.SECONDS);
-                assertThat(first).as("an answer while the writer is stalled").isNotNull();
+                assertThat(first).as("an answer while the writer is held").isNotNull();
                 assertThat(first.get().status()).isEqualTo(503);
                 assertThat(first.get().header("Retry-After")).isEqualTo("30");
                 assertThat(output).contains("queue full");
+                assertThat(held.queued()).isEqualTo(2);
             }
-            for (int i = 1; i < 4; i++) {
+            for (int i = 1; i < 3; i++) {
                 Future<RawHttp.Response> next = answers.poll(30, TimeUnit.SECONDS);
-                assertThat(next).as("an answer once the stall has ended").isNotNull();
+                assertThat(next).as("an answer once the writer goes on").isNotNull();
                 assertThat(next.get().status()).as("a webhook that was queued").isEqualTo(200);
             }
         }

@@ -124,9 +124,9 @@ class IncodeSimulatorTests {
     void noWholeAnswerWithinTheTimeoutIsAFailure(boolean bodyLate) throws Exception {
         // Late headers, or headers in time and a body that is not.
         try (Receiver receiver = Receiver.answering((request) -> (request.attempt() > 1) ? Answer.json()
-                : bodyLate ? Answer.json().bodyAfter(3_000) : Answer.json().after(2_000))) {
+                : bodyLate ? Answer.json().bodyAfter(30_000) : Answer.json().after(30_000))) {
             SimulationSummary summary = IncodeSimulator.to(receiver.url()).body("onboarding-status", BODY, 1)
-                .timeout(Duration.ofMillis(300))
+                .timeout(Duration.ofSeconds(3))
                 .timeScale(1000)
                 .build()
                 .run();
