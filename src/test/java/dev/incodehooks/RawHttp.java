@@ -79,8 +79,9 @@ public final class RawHttp {
             throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(this.localAddress, 0));
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 5_000);
-            socket.setSoTimeout(10_000);
+            // Bounds against a hang, far above any answer: a request may wait seconds for its commit under load.
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 30_000);
+            socket.setSoTimeout(60_000);
             StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
             head.append("Host: 127.0.0.1:").append(this.port).append("\r\n");
             head.append("Connection: close\r\n");

@@ -362,12 +362,13 @@ class SinkWorkerTests {
         }
     }
 
+    /** Waits for the latch through interrupts, bounded: a failed test leaves no thread blocked for good. */
     private static void awaitUninterruptibly(CountDownLatch latch) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         boolean interrupted = false;
-        while (true) {
+        while (latch.getCount() > 0 && System.nanoTime() < deadline) {
             try {
-                latch.await();
-                break;
+                latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             }
             catch (InterruptedException ex) {
                 interrupted = true;

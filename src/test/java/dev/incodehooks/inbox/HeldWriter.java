@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A stalled store with the inbox writer caught inside it: a heartbeat takes the writer into the lock, so
  * every write after it waits in the queue (as many as the queue takes) and none is in the writer's hands,
- * whatever the timing. Closing lets the writer go on.
+ * whatever the timing, for as long as the store waits for a lock (PostgreSQL: until closed; SQLite: its
+ * busy timeout, 30 s in the tests' configuration). Closing lets the writer go on.
  */
 public final class HeldWriter implements AutoCloseable {
 
@@ -31,9 +32,15 @@ public final class HeldWriter implements AutoCloseable {
     public static HeldWriter hold(ApplicationContext context) throws SQLException, InterruptedException {
         InboxWriter writer = context.getBean(InboxWriter.class);
         StalledStore store = StalledStore.hold(context.getBean(DataSource.class));
-        assertThat(writer.offer(new InboxWriter.Heartbeat(new CompletableFuture<>()))).isTrue();
-        Eventually.until("the writer held in the lock", () -> writer.queued() == 0);
-        return new HeldWriter(store, writer);
+        try {
+            assertThat(writer.offer(new InboxWriter.Heartbeat(new CompletableFuture<>()))).isTrue();
+            Eventually.until("the writer held in the lock", () -> writer.queued() == 0);
+            return new HeldWriter(store, writer);
+        }
+        catch (RuntimeException | Error | InterruptedException ex) {
+            store.close();
+            throw ex;
+        }
     }
 
     /** Writes waiting for the writer. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
@@ -23,6 +24,8 @@ final class Receiver implements AutoCloseable {
 
     private final HttpServer server;
 
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
+
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     private Receiver(Function<Request, Answer> behaviour) {
@@ -32,7 +35,7 @@ final class Receiver implements AutoCloseable {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        this.server.setExecutor(Executors.newCachedThreadPool());
+        this.server.setExecutor(this.handlers);
         this.server.createContext("/", (exchange) -> handle(exchange, behaviour));
         this.server.start();
     }
@@ -95,6 +98,8 @@ final class Receiver implements AutoCloseable {
     @Override
     public void close() {
         this.server.stop(0);
+        // Handlers still pausing before a late answer end now, not after their pause.
+        this.handlers.shutdownNow();
     }
 
     /** @param attempt how many requests with this body arrived so far, this one included */
